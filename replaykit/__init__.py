@@ -1,0 +1,86 @@
+"""replaykit: replay durable agent-run journals exactly as the reference reducer does.
+
+>>> from replaykit import ReplayConfig, ReplayMode, replay
+>>> replay([], ReplayConfig(ReplayMode.RESUME_REPLAY)).unwrap().status.value
+'complete'
+"""
+
+from replaykit.model import (
+    AgentError,
+    AgentScope,
+    AllScope,
+    Classified,
+    ContractViolation,
+    CursorCompatibility,
+    DurableReplaySupport,
+    EventCursor,
+    EventStreamScope,
+    FilterScope,
+    JournalRecord,
+    MissingContentPolicy,
+    ReplayMode,
+    ReplayPendingSideEffect,
+    ReplayRepairKind,
+    ReplayRepairNeeded,
+    ReplayResult,
+    ReplayStatus,
+    RunCheckpoint,
+    RunScope,
+)
+from replaykit.replay import (
+    LintReport,
+    ReplayConfig,
+    ReplayFault,
+    ReplayState,
+    check_cursor_compatibility,
+    durable_replay_support,
+    finish,
+    initial_state,
+    journal_cursor_for_seq,
+    lint,
+    replay,
+    step,
+)
+from replaykit.wire import DecodeError, from_data, from_json, to_data, to_json
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AgentError",
+    "AgentScope",
+    "AllScope",
+    "Classified",
+    "ContractViolation",
+    "CursorCompatibility",
+    "DecodeError",
+    "DurableReplaySupport",
+    "EventCursor",
+    "EventStreamScope",
+    "FilterScope",
+    "JournalRecord",
+    "LintReport",
+    "MissingContentPolicy",
+    "ReplayConfig",
+    "ReplayFault",
+    "ReplayMode",
+    "ReplayPendingSideEffect",
+    "ReplayRepairKind",
+    "ReplayRepairNeeded",
+    "ReplayResult",
+    "ReplayState",
+    "ReplayStatus",
+    "RunCheckpoint",
+    "RunScope",
+    "check_cursor_compatibility",
+    "durable_replay_support",
+    "finish",
+    "from_data",
+    "from_json",
+    "initial_state",
+    "journal_cursor_for_seq",
+    "lint",
+    "replay",
+    "step",
+    "to_data",
+    "to_json",
+]

@@ -1,0 +1,184 @@
+"""The journal record envelope, its event-index projection and its payloads."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final, TypeAlias, final
+
+import attrs
+
+from replaykit.model._wirespec import ID, JSON, LIST, OPTIONAL, STR, U16, U64, w
+from replaykit.model.effects import (
+    EffectIntent,
+    EffectResult,
+    RecoveryMarker,
+    RunCheckpoint,
+    TerminalResultMarker,
+)
+from replaykit.model.enums import JournalRecordKind, PrivacyClass, TurnLifecycleStatus
+from replaykit.model.output_delivery import OutputDeliveryRecord
+from replaykit.model.refs import CorrelationEntry, DestinationRef, EntityRef, SourceRef
+
+__all__ = [
+    "IGNORED_PAYLOAD_TYPES",
+    "JOURNAL_SCHEMA_VERSION",
+    "EventIndexProjection",
+    "JournalRecord",
+    "JournalRecordPayload",
+    "JsonObject",
+    "JsonValue",
+    "OtherPayload",
+    "RunLifecycleRecord",
+    "TurnLifecycleRecord",
+]
+
+JOURNAL_SCHEMA_VERSION: Final = 1
+
+#: Payload tags the reducer ignores and replaykit keeps as opaque JSON (``OtherPayload``).
+IGNORED_PAYLOAD_TYPES: Final = frozenset(
+    {
+        "context_projection",
+        "model_attempt",
+        "message",
+        "structured_output",
+        "approval",
+        "tool",
+        "hook",
+        "stream_rule",
+        "realtime_session",
+        "isolation",
+        "child_lifecycle",
+        "agent_pool",
+        "run_message",
+        "wake",
+        "subagent",
+        "extension_action",
+    }
+)
+
+
+@final
+@attrs.frozen
+class JsonObject:
+    """An immutable JSON object that keeps its keys in the order they were written."""
+
+    items: tuple[tuple[str, JsonValue], ...] = ()
+
+    def get(self, key: str) -> JsonValue:
+        """The value under ``key``, or ``None``."""
+        for name, value in self.items:
+            if name == key:
+                return value
+        return None
+
+
+JsonValue: TypeAlias = "bool | int | str | tuple[JsonValue, ...] | JsonObject | None"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RunLifecycleRecord:
+    PAYLOAD_TYPE: ClassVar[str] = "run_lifecycle"
+
+    status: str = attrs.field(metadata=w(STR))
+    reason: str = attrs.field(metadata=w(STR))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TurnLifecycleRecord:
+    PAYLOAD_TYPE: ClassVar[str] = "turn_lifecycle"
+
+    turn_id: str = attrs.field(metadata=w(ID))
+    run_ids: tuple[str, ...] = attrs.field(default=(), metadata=w(ID, LIST))
+    status: TurnLifecycleStatus = attrs.field(metadata=w(TurnLifecycleStatus))
+    input_message_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    output_message_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    context_projection_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    redacted_summary: str = attrs.field(metadata=w(STR))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OtherPayload:
+    """A payload variant the reducer ignores, kept as JSON without loss.
+
+    ``type`` is the wire tag (one of ``IGNORED_PAYLOAD_TYPES``); ``fields`` holds the
+    other keys in the order they were written.
+    """
+
+    type: str = attrs.field(metadata=w(STR))
+    fields: JsonObject = attrs.field(factory=JsonObject, metadata=w(JSON))
+
+
+JournalRecordPayload: TypeAlias = (
+    RunLifecycleRecord
+    | TurnLifecycleRecord
+    | EffectIntent
+    | EffectResult
+    | RunCheckpoint
+    | RecoveryMarker
+    | TerminalResultMarker
+    | OutputDeliveryRecord
+    | OtherPayload
+)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EventIndexProjection:
+    run_id: str = attrs.field(metadata=w(ID))
+    session_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    agent_id: str = attrs.field(metadata=w(ID))
+    turn_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    event_family: str = attrs.field(metadata=w(STR))
+    event_kind: str = attrs.field(metadata=w(STR))
+    source: SourceRef = attrs.field(metadata=w(SourceRef))
+    destination: DestinationRef | None = attrs.field(
+        default=None, metadata=w(DestinationRef, OPTIONAL)
+    )
+    subject_ref: EntityRef = attrs.field(metadata=w(EntityRef))
+    related_refs: tuple[EntityRef, ...] = attrs.field(default=(), metadata=w(EntityRef, LIST))
+    correlation_keys: tuple[CorrelationEntry, ...] = attrs.field(
+        default=(), metadata=w(CorrelationEntry, LIST)
+    )
+    tags: tuple[str, ...] = attrs.field(default=(), metadata=w(STR, LIST))
+    privacy_class: PrivacyClass = attrs.field(metadata=w(PrivacyClass))
+    delivery_semantics: str = attrs.field(metadata=w(STR))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class JournalRecord:
+    """One line of a journal: the envelope and its payload (WIRE.md section 5)."""
+
+    journal_schema_version: int = attrs.field(metadata=w(U16))
+    journal_seq: int = attrs.field(metadata=w(U64))
+    record_id: str = attrs.field(metadata=w(STR))
+    record_kind: JournalRecordKind = attrs.field(metadata=w(JournalRecordKind))
+    run_id: str = attrs.field(metadata=w(ID))
+    session_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    agent_id: str = attrs.field(metadata=w(ID))
+    turn_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    attempt_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    subject_ref: EntityRef = attrs.field(metadata=w(EntityRef))
+    related_refs: tuple[EntityRef, ...] = attrs.field(default=(), metadata=w(EntityRef, LIST))
+    causal_refs: tuple[str, ...] = attrs.field(default=(), metadata=w(STR, LIST))
+    source: SourceRef = attrs.field(metadata=w(SourceRef))
+    destination: DestinationRef | None = attrs.field(
+        default=None, metadata=w(DestinationRef, OPTIONAL)
+    )
+    correlation_keys: tuple[CorrelationEntry, ...] = attrs.field(
+        default=(), metadata=w(CorrelationEntry, LIST)
+    )
+    tags: tuple[str, ...] = attrs.field(default=(), metadata=w(STR, LIST))
+    delivery_semantics: str = attrs.field(metadata=w(STR))
+    event_index: EventIndexProjection = attrs.field(metadata=w(EventIndexProjection))
+    timestamp_millis: int = attrs.field(metadata=w(U64))
+    runtime_package_fingerprint: str = attrs.field(metadata=w(STR))
+    privacy: PrivacyClass = attrs.field(metadata=w(PrivacyClass))
+    content_refs: tuple[str, ...] = attrs.field(default=(), metadata=w(ID, LIST))
+    redaction_policy_id: str = attrs.field(metadata=w(STR))
+    idempotency_key: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    dedupe_key: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
+    checkpoint_ref: str | None = attrs.field(default=None, metadata=w(STR, OPTIONAL))
+    payload: JournalRecordPayload = attrs.field(metadata=w("payload"))

@@ -1,0 +1,331 @@
+"""Decoders and encoders generated once, at import time, from the model's wire metadata.
+
+For every attrs class reachable from the wire types this module writes one decoding
+function (parsed JSON -> instance, checking presence, types, ranges, ids, enum values
+and repeated keys) and one encoding function (instance -> ``dict`` in declaration
+order, leaving out what the reference leaves out). Generating straight-line code keeps
+the per-record cost close to that of hand-written constructors while keeping one
+description of each type: its attrs fields.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, Final, NoReturn
+
+import attrs
+
+from replaykit.model._wirespec import (
+    BOOL,
+    ID,
+    STR,
+    U16,
+    U32,
+    U64,
+    WIRE_KEY,
+    Presence,
+)
+from replaykit.model.ids import MAX_ID_LEN, id_error
+from replaykit.wire._json import Bad, DupDict, Float
+
+__all__ = ["MISSING", "Namespace", "bad_value", "check_object", "describe", "generate"]
+
+MISSING: Final = object()
+_UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
+_UINT_NAME: Final = {U16: "16", U32: "32", U64: "64"}
+
+
+def describe(value: Any) -> str:
+    """How a parsed JSON value is named in error messages."""
+    if value is MISSING:
+        return "nothing"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, Float | float):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"string {shown!r}"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def bad_value(value: Any, expected: str, key: str | int) -> Bad:
+    """The error for a field whose value is missing, null or of the wrong type."""
+    if value is MISSING:
+        return Bad("missing required field", key)
+    if value is None:
+        return Bad(f"expected {expected}, got null", key)
+    return Bad(f"expected {expected}, got {describe(value)}", key)
+
+
+def check_object(value: Any, known: frozenset[str]) -> dict[str, Any]:
+    """``value`` as a JSON object with no repeated known key, or ``Bad``."""
+    if not isinstance(value, dict):
+        raise Bad(f"expected an object, got {describe(value)}")
+    if isinstance(value, DupDict):
+        repeated = sorted(value.dups & known)
+        if repeated:
+            raise Bad(f"duplicate field {repeated[0]!r}", repeated[0])
+    return value
+
+
+def _check_id(value: Any, key: str | int) -> str:
+    if not isinstance(value, str):
+        raise bad_value(value, "an identifier string", key)
+    error = id_error(value)
+    if error is not None:
+        raise Bad(error, key)
+    return value
+
+
+def _check_uint(value: Any, kind: str, key: str | int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0 or value > _UINT_MAX[kind]:
+            raise Bad(f"integer {value} is out of range for u{_UINT_NAME[kind]}", key)
+        return value
+    raise bad_value(value, f"an unsigned {_UINT_NAME[kind]}-bit integer", key)
+
+
+def _check_enum(value: Any, cls: type[enum.Enum], key: str | int) -> NoReturn:
+    if isinstance(value, str):
+        allowed = ", ".join(str(member.value) for member in cls)
+        raise Bad(f"unknown {cls.__name__} value {value!r} (expected one of: {allowed})", key)
+    raise bad_value(value, f"a {cls.__name__} string", key)
+
+
+def _list(value: Any, key: str, item: Callable[[Any, int], Any]) -> tuple[Any, ...]:
+    if value.__class__ is not list:
+        raise bad_value(value, "an array", key)
+    out = []
+    for index, element in enumerate(value):
+        try:
+            out.append(item(element, index))
+        except Bad as bad:
+            raise bad.at(key) from None
+    return tuple(out)
+
+
+def _ids(value: Any, key: str) -> tuple[str, ...]:
+    if value.__class__ is list:
+        for element in value:
+            if not (
+                element.__class__ is str
+                and element.isascii()
+                and element.isprintable()
+                and 0 < len(element) <= MAX_ID_LEN
+            ):
+                break
+        else:
+            return tuple(value)
+    return _list(value, key, _check_id)
+
+
+def _strs(value: Any, key: str) -> tuple[str, ...]:
+    if value.__class__ is list:
+        for element in value:
+            if element.__class__ is not str:
+                break
+        else:
+            return tuple(value)
+
+    def item(element: Any, index: int) -> str:
+        if element.__class__ is not str:
+            raise bad_value(element, "a string", index)
+        return str(element)
+
+    return _list(value, key, item)
+
+
+class Namespace:
+    """The generated functions and what they refer to."""
+
+    def __init__(self) -> None:
+        self.globals: dict[str, Any] = {
+            "MISSING": MISSING,
+            "Bad": Bad,
+            "bad_value": bad_value,
+            "check_object": check_object,
+            "_check_id": _check_id,
+            "_check_uint": _check_uint,
+            "_check_enum": _check_enum,
+            "_list": _list,
+            "_ids": _ids,
+            "_strs": _strs,
+            "_MAXID": MAX_ID_LEN,
+        }
+        self.done: set[type] = set()
+
+    def name(self, obj: Any, prefix: str) -> str:
+        label = f"{prefix}_{getattr(obj, '__name__', 'x')}_{id(obj):x}"
+        self.globals[label] = obj
+        return label
+
+    def decoder(self, cls: type) -> Callable[[Any], Any]:
+        return self.globals[f"dec_{cls.__name__}"]  # type: ignore[no-any-return]
+
+    def encoder(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        return self.globals[f"enc_{cls.__name__}"]  # type: ignore[no-any-return]
+
+
+def _check_expr(ns: Namespace, kind: Any, var: str, key: str) -> list[str]:
+    """Lines that check (and convert) ``var`` holding one value of ``kind``."""
+    k = repr(key)
+    if kind == STR:
+        return [f"if {var}.__class__ is not str: raise bad_value({var}, 'a string', {k})"]
+    if kind == ID:
+        return [
+            f"if not ({var}.__class__ is str and {var}.isascii() and {var}.isprintable()"
+            f" and 0 < len({var}) <= _MAXID): {var} = _check_id({var}, {k})"
+        ]
+    if kind in _UINT_MAX:
+        return [
+            f"if {var}.__class__ is not int or not (0 <= {var} <= {_UINT_MAX[kind]}):"
+            f" {var} = _check_uint({var}, {kind!r}, {k})"
+        ]
+    if kind == BOOL:
+        return [f"if {var}.__class__ is not bool: raise bad_value({var}, 'true or false', {k})"]
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        table = ns.name({m.value: m for m in kind}, "enum")
+        cls = ns.name(kind, "cls")
+        return [
+            f"{var} = {table}.get({var}, {var}) if {var}.__class__ is str else {var}",
+            f"if {var}.__class__ is not {cls}: _check_enum({var}, {cls}, {k})",
+        ]
+    func = _kind_function(kind)
+    return [
+        "try:",
+        f"    {var} = {func}({var})",
+        "except Bad as bad:",
+        f"    raise bad.at({k}) from None",
+    ]
+
+
+def _kind_function(kind: Any) -> str:
+    if isinstance(kind, str):
+        return f"dec_special_{kind}"
+    return f"dec_{kind.__name__}"
+
+
+def _list_expr(kind: Any, var: str, key: str) -> str:
+    k = repr(key)
+    if kind == ID:
+        return f"{var} = _ids({var}, {k})"
+    if kind == STR:
+        return f"{var} = _strs({var}, {k})"
+    func = _kind_function(kind)
+    return f"{var} = _list({var}, {k}, item_{func})"
+
+
+def _wire_fields(cls: type) -> list[tuple[str, str, Any, Presence]]:
+    out = []
+    for field in attrs.fields(cls):
+        kind, presence = field.metadata[WIRE_KEY]
+        out.append((field.name, field.metadata.get("wire_name", field.name), kind, presence))
+    return out
+
+
+def _nested(kind: Any) -> list[type]:
+    if attrs.has(kind):
+        return [kind]
+    return []
+
+
+def generate(ns: Namespace, cls: type) -> None:
+    """Generate ``dec_<cls>`` and ``enc_<cls>`` (and those of every nested class)."""
+    if cls in ns.done:
+        return
+    ns.done.add(cls)
+    fields = _wire_fields(cls)
+    for _, _, kind, _ in fields:
+        for nested in _nested(kind):
+            generate(ns, nested)
+    ns.globals[f"cls_{cls.__name__}"] = cls
+    for _, _, kind, presence in fields:
+        if presence in (Presence.LIST, Presence.LIST_REQUIRED) and kind not in (ID, STR):
+            func = _kind_function(kind)
+            ns.globals.setdefault(f"item_{func}", _item(ns, func))
+    exec(_decoder_source(ns, cls, fields), ns.globals)
+    exec(_encoder_source(ns, cls, fields), ns.globals)
+
+
+def _item(ns: Namespace, func: str) -> Callable[[Any, int], Any]:
+    def item(element: Any, index: int) -> Any:
+        try:
+            return ns.globals[func](element)
+        except Bad as bad:
+            raise bad.at(index) from None
+
+    return item
+
+
+def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]]) -> str:
+    known = ns.name(frozenset(wire for _, wire, _, _ in fields), "known")
+    name = cls.__name__
+    lines = [
+        f"def dec_{name}(d):",
+        f"    if d.__class__ is not dict: d = check_object(d, {known})",
+    ]
+    for index, (_, wire, kind, presence) in enumerate(fields):
+        var = f"v{index}"
+        if presence is Presence.REQUIRED:
+            lines.append(f"    {var} = d.get({wire!r}, MISSING)")
+            lines += ["    " + line for line in _check_expr(ns, kind, var, wire)]
+        elif presence in (Presence.OPTIONAL, Presence.NULLABLE):
+            lines.append(f"    {var} = d.get({wire!r})")
+            lines.append(f"    if {var} is not None:")
+            lines += ["        " + line for line in _check_expr(ns, kind, var, wire)]
+        else:
+            lines.append(f"    {var} = d.get({wire!r}, MISSING)")
+            if presence is Presence.LIST:
+                lines.append(f"    if {var} is MISSING: {var} = ()")
+                lines.append("    else:")
+            else:
+                lines.append("    if True:")
+            lines.append(f"        {_list_expr(kind, var, wire)}")
+    lines.append(f"    o = _new_{name}(cls_{name})")
+    for index, (attr, _, _, _) in enumerate(fields):
+        setter = ns.name(cls.__dict__[attr].__set__, "set")
+        lines.append(f"    {setter}(o, v{index})")
+    lines.append("    return o")
+    ns.globals[f"_new_{name}"] = object.__new__
+    return "\n".join(lines) + "\n"
+
+
+def _encoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]]) -> str:
+    name = cls.__name__
+    lines = [f"def enc_{name}(o):", "    d = {}"]
+    for attr, wire, kind, presence in fields:
+        plain = not (attrs.has(kind) or (isinstance(kind, str) and kind not in _SCALARS))
+        func = (
+            "" if plain else (f"enc_{kind.__name__}" if attrs.has(kind) else f"enc_special_{kind}")
+        )
+        value = f"o.{attr}"
+        one = "v" if plain else f"{func}(v)"
+        if presence is Presence.REQUIRED:
+            lines.append(f"    v = {value}")
+            lines.append(f"    d[{wire!r}] = {one}")
+        elif presence is Presence.OPTIONAL:
+            lines.append(f"    v = {value}")
+            lines.append(f"    if v is not None: d[{wire!r}] = {one}")
+        elif presence is Presence.NULLABLE:
+            lines.append(f"    v = {value}")
+            lines.append(f"    d[{wire!r}] = None if v is None else {one}")
+        else:
+            many = "list(vs)" if plain else f"[{func}(v) for v in vs]"
+            lines.append(f"    vs = {value}")
+            if presence is Presence.LIST:
+                lines.append(f"    if vs: d[{wire!r}] = {many}")
+            else:
+                lines.append(f"    d[{wire!r}] = {many}")
+    lines.append("    return d")
+    return "\n".join(lines) + "\n"
+
+
+_SCALARS: Final = frozenset({STR, ID, U16, U32, U64, BOOL})

@@ -1,0 +1,162 @@
+"""Strict JSON text -> Python values, with a fast path and an exact path.
+
+The reference decodes with serde_json, which is stricter than Python's ``json``: it
+rejects repeated known keys, ``-0`` and fractions where integers are expected, lone
+UTF-16 surrogates and nesting deeper than 128 levels. ``parse`` first tries orjson and
+keeps its answer only when re-encoding that answer gives back the input byte for byte:
+then the text had no repeated key, no ``-0``, no float written oddly, and nothing else
+to check. Journals written by the reference runtime take this path. Anything else goes
+through the exact path: the standard library parser with hooks that keep repeated keys
+(``DupDict``), floats and ``-0`` (``Float``) visible to the typed decoders, followed by
+a walk that rejects lone surrogates and excessive depth with a JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+import orjson
+
+__all__ = ["MAX_DEPTH", "Bad", "DupDict", "Float", "parse"]
+
+MAX_DEPTH: Final = 128
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Bad(Exception):
+    """A decode failure; ``path`` collects the JSON path from the innermost part outwards."""
+
+    def __init__(self, message: str, *path: str | int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path: list[str | int] = list(path)
+
+    def at(self, part: str | int) -> Bad:
+        self.path.append(part)
+        return self
+
+    def json_path(self) -> str:
+        out = ["$"]
+        for part in reversed(self.path):
+            out.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+        return "".join(out)
+
+
+class DupDict(dict[str, Any]):
+    """A JSON object in which some keys were written more than once."""
+
+    __slots__ = ("dups",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], dups: set[str]) -> None:
+        super().__init__(pairs)
+        self.dups = dups
+
+
+class Float:
+    """A number the typed decoders must reject: a fraction, an exponent or ``-0``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Float) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    dups: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            dups.add(key)
+        seen.add(key)
+    # The reference keeps the first value it meets before failing; which one is kept
+    # matters only for repeated *unknown* keys, which are ignored anyway.
+    return DupDict(pairs, dups)
+
+
+def _int(text: str) -> int | Float:
+    return Float(text) if text == "-0" else int(text)
+
+
+def _constant(text: str) -> Any:
+    raise ValueError(f"{text} is not valid JSON")
+
+
+_exact_decoder = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_float=Float, parse_int=_int, parse_constant=_constant
+)
+
+
+def parse(data: bytes | str) -> Any:
+    """Parse one JSON document strictly; raise ``Bad`` with a path on failure."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if orjson.dumps(value) == raw:
+            # Depth can only pass the reference's limit with that many brackets.
+            if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
+                _walk(value, 0, False)
+            return value
+    return _parse_exact(raw)
+
+
+def _parse_exact(raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Bad(f"invalid UTF-8 at byte {error.start}") from None
+    if not text.strip():
+        raise Bad("empty input: expected a JSON value")
+    try:
+        value = _exact_decoder.decode(text)
+    except json.JSONDecodeError as error:
+        raise Bad(
+            f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except ValueError as error:
+        raise Bad(f"invalid JSON: {error}") from None
+    except RecursionError:
+        raise Bad(f"invalid JSON: nesting deeper than {MAX_DEPTH} levels") from None
+    _walk(value, 0, _SURROGATE_ESCAPE.search(text) is not None)
+    return value
+
+
+def _walk(value: Any, depth: int, surrogates: bool) -> None:
+    """Reject nesting deeper than the reference's limit and (if any) lone surrogates."""
+    if isinstance(value, dict):
+        if depth >= MAX_DEPTH:
+            raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
+        for key, item in value.items():
+            try:
+                if surrogates and _SURROGATE.search(key):
+                    raise Bad("object key contains a lone UTF-16 surrogate")
+                _walk(item, depth + 1, surrogates)
+            except Bad as bad:
+                raise bad.at(key) from None
+    elif isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
+        for index, item in enumerate(value):
+            try:
+                _walk(item, depth + 1, surrogates)
+            except Bad as bad:
+                raise bad.at(index) from None
+    elif surrogates and isinstance(value, str) and _SURROGATE.search(value):
+        raise Bad("string contains a lone UTF-16 surrogate")
