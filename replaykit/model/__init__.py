@@ -39,6 +39,7 @@ from replaykit.model.journal import (
     OtherPayload,
     RunLifecycleRecord,
     TurnLifecycleRecord,
+    duplicate_allowed,
 )
 from replaykit.model.output_delivery import (
     FinalMessage,
@@ -105,4 +106,5 @@ __all__ = [
     "StreamChunk",
     "TerminalResultMarker",
     "TurnLifecycleRecord",
+    "duplicate_allowed",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "OtherPayload",
     "RunLifecycleRecord",
     "TurnLifecycleRecord",
+    "duplicate_allowed",
 ]
 
 JOURNAL_SCHEMA_VERSION: Final = 1
@@ -182,3 +183,22 @@ class JournalRecord:
     dedupe_key: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
     checkpoint_ref: str | None = attrs.field(default=None, metadata=w(STR, OPTIONAL))
     payload: JournalRecordPayload = attrs.field(metadata=w("payload"))
+    #: BLAKE2b-128 of the canonical encoding, when the decoder could prove the input
+    #: line was already canonical (no wire meaning; ignored by equality and ``evolve``).
+    _digest: bytes | None = attrs.field(default=None, init=False, eq=False, hash=False, repr=False)
+
+
+def duplicate_allowed(record: JournalRecord) -> bool:
+    """Whether an equal repeat of ``record`` is accepted as an idempotent no-op.
+
+    True when the envelope has an idempotency or dedupe key, or the record kind is
+    ``checkpoint`` or ``recovery`` (SEMANTICS.md, step 1).
+    """
+    return (
+        record.idempotency_key is not None
+        or record.dedupe_key is not None
+        or record.record_kind in _REPEATABLE_KINDS
+    )
+
+
+_REPEATABLE_KINDS: Final = frozenset({JournalRecordKind.CHECKPOINT, JournalRecordKind.RECOVERY})

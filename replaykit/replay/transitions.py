@@ -15,12 +15,10 @@ refs, (7) the payload's own rule, (8) remember the record and its seq.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import immutables
-import orjson
 from pyrsistent import PSet, PVector
 
 from replaykit.model import (
@@ -48,9 +46,10 @@ from replaykit.model import (
     RunCheckpoint,
     RunLifecycleRecord,
     TerminalResultMarker,
+    duplicate_allowed,
 )
 from replaykit.replay.state import OutputIntentState, ReplayState, build_state
-from replaykit.wire.codec import to_data
+from replaykit.wire.codec import record_digest
 
 __all__ = [
     "ERROR_AFTER_TERMINAL",
@@ -60,7 +59,6 @@ __all__ = [
     "Rejected",
     "apply",
     "pending_repair_kind",
-    "record_digest",
 ]
 
 ERROR_SCHEMA: Final = Classified.new(
@@ -108,20 +106,6 @@ class Rejected(Exception):
         super().__init__(str(error))
         self.error = error
         self.state = state
-
-
-def record_digest(record: JournalRecord) -> bytes:
-    """A 16-byte BLAKE2b digest of the record's canonical wire encoding."""
-    return hashlib.blake2b(orjson.dumps(to_data(record)), digest_size=16).digest()
-
-
-def duplicate_allowed(record: JournalRecord) -> bool:
-    """Whether an equal repeat of ``record`` is accepted as an idempotent no-op."""
-    return (
-        record.idempotency_key is not None
-        or record.dedupe_key is not None
-        or record.record_kind in _SEALED_EXEMPT
-    )
 
 
 def pending_repair_kind(retry_allowed: bool) -> ReplayRepairKind:

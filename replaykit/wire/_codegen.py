@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Final, NoReturn
 
 import attrs
+import orjson
 
 from replaykit.model._wirespec import (
     BOOL,
@@ -27,6 +28,7 @@ from replaykit.model._wirespec import (
     Presence,
 )
 from replaykit.model.ids import MAX_ID_LEN, id_error
+from replaykit.model.refs import CorrelationEntry, DestinationRef, EntityRef, PolicyRef, SourceRef
 from replaykit.wire._json import Bad, DupDict, Float
 
 __all__ = ["MISSING", "Namespace", "bad_value", "check_object", "describe", "generate"]
@@ -170,8 +172,8 @@ class Namespace:
     def decoder(self, cls: type) -> Callable[[Any], Any]:
         return self.globals[f"dec_{cls.__name__}"]  # type: ignore[no-any-return]
 
-    def encoder(self, cls: type) -> Callable[[Any], dict[str, Any]]:
-        return self.globals[f"enc_{cls.__name__}"]  # type: ignore[no-any-return]
+    def encoder(self, cls: type, prefix: str = "enc") -> Callable[[Any], dict[str, Any]]:
+        return self.globals[f"{prefix}_{cls.__name__}"]  # type: ignore[no-any-return]
 
 
 def _check_expr(ns: Namespace, kind: Any, var: str, key: str) -> list[str]:
@@ -226,6 +228,8 @@ def _list_expr(kind: Any, var: str, key: str) -> str:
 def _wire_fields(cls: type) -> list[tuple[str, str, Any, Presence]]:
     out = []
     for field in attrs.fields(cls):
+        if WIRE_KEY not in field.metadata:
+            continue
         kind, presence = field.metadata[WIRE_KEY]
         out.append((field.name, field.metadata.get("wire_name", field.name), kind, presence))
     return out
@@ -252,7 +256,37 @@ def generate(ns: Namespace, cls: type) -> None:
             func = _kind_function(kind)
             ns.globals.setdefault(f"item_{func}", _item(ns, func))
     exec(_decoder_source(ns, cls, fields), ns.globals)
-    exec(_encoder_source(ns, cls, fields), ns.globals)
+    exec(_encoder_source(ns, cls, fields, "enc"), ns.globals)
+    exec(_encoder_source(ns, cls, fields, "encm"), ns.globals)
+    if cls in INTERNED:
+        memo: dict[int, tuple[Any, Any]] = {}
+        ns.globals[f"memo_{cls.__name__}"] = memo
+        ns.globals[f"encm_{cls.__name__}"] = _memoized(ns.globals[f"encm_{cls.__name__}"], memo)
+
+
+#: Small reference objects that recur in almost every record. Their decoders return
+#: one shared instance per distinct JSON object (bounded cache), which saves decoding
+#: time and memory; their memoizing encoders (``encm_``) reuse the encoded form.
+INTERNED: Final = frozenset({EntityRef, SourceRef, DestinationRef, PolicyRef, CorrelationEntry})
+_CACHE_SIZE: Final = 4096
+
+
+def _memoized(
+    encode: Callable[[Any], Any], memo: dict[int, tuple[Any, Any]]
+) -> Callable[[Any], Any]:
+    """``encode``, remembering each object's encoding (as an orjson fragment) by identity.
+
+    The memo holds the object itself, so its ``id`` cannot be reused while remembered.
+    """
+
+    def encode_memoized(obj: Any) -> Any:
+        data = orjson.Fragment(orjson.dumps(encode(obj)))
+        if len(memo) >= _CACHE_SIZE:
+            memo.clear()
+        memo[id(obj)] = (obj, data)
+        return data
+
+    return encode_memoized
 
 
 def _item(ns: Namespace, func: str) -> Callable[[Any, int], Any]:
@@ -268,10 +302,22 @@ def _item(ns: Namespace, func: str) -> Callable[[Any, int], Any]:
 def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]]) -> str:
     known = ns.name(frozenset(wire for _, wire, _, _ in fields), "known")
     name = cls.__name__
-    lines = [
-        f"def dec_{name}(d):",
-        f"    if d.__class__ is not dict: d = check_object(d, {known})",
-    ]
+    lines = [f"def dec_{name}(d):"]
+    interned = cls in INTERNED
+    if interned:
+        cache = ns.name({}, "cache")
+        lines += [
+            "    key = None",
+            "    if d.__class__ is dict:",
+            "        try:",
+            f"            hit = {cache}.get(key := tuple(d.items()))",
+            "        except TypeError:",
+            "            key = hit = None",
+            "        if hit is not None: return hit",
+            f"    else: d = check_object(d, {known})",
+        ]
+    else:
+        lines.append(f"    if d.__class__ is not dict: d = check_object(d, {known})")
     for index, (_, wire, kind, presence) in enumerate(fields):
         var = f"v{index}"
         if presence is Presence.REQUIRED:
@@ -293,22 +339,39 @@ def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, 
     for index, (attr, _, _, _) in enumerate(fields):
         setter = ns.name(cls.__dict__[attr].__set__, "set")
         lines.append(f"    {setter}(o, v{index})")
+    for field in attrs.fields(cls):
+        if WIRE_KEY not in field.metadata:
+            setter = ns.name(cls.__dict__[field.name].__set__, "set")
+            lines.append(f"    {setter}(o, {ns.name(field.default, 'default')})")
+    if interned:
+        lines.append("    if key is not None:")
+        lines.append(f"        if len({cache}) >= {_CACHE_SIZE}: {cache}.clear()")
+        lines.append(f"        {cache}[key] = o")
     lines.append("    return o")
     ns.globals[f"_new_{name}"] = object.__new__
     return "\n".join(lines) + "\n"
 
 
-def _encoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]]) -> str:
+def _encoder_source(
+    ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]], prefix: str
+) -> str:
     name = cls.__name__
-    lines = [f"def enc_{name}(o):", "    d = {}"]
+    lines = [f"def {prefix}_{name}(o):", "    d = {}"]
     for attr, wire, kind, presence in fields:
         plain = not (attrs.has(kind) or (isinstance(kind, str) and kind not in _SCALARS))
         func = (
-            "" if plain else (f"enc_{kind.__name__}" if attrs.has(kind) else f"enc_special_{kind}")
+            ""
+            if plain
+            else (f"{prefix}_{kind.__name__}" if attrs.has(kind) else f"{prefix}_special_{kind}")
         )
         value = f"o.{attr}"
         one = "v" if plain else f"{func}(v)"
-        if presence is Presence.REQUIRED:
+        if presence is Presence.REQUIRED and prefix == "encm" and kind in INTERNED:
+            memo = f"memo_{kind.__name__}"
+            lines.append(f"    v = {value}")
+            lines.append(f"    h = {memo}.get(id(v))")
+            lines.append(f"    d[{wire!r}] = h[1] if h is not None and h[0] is v else {one}")
+        elif presence is Presence.REQUIRED:
             lines.append(f"    v = {value}")
             lines.append(f"    d[{wire!r}] = {one}")
         elif presence is Presence.OPTIONAL:

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["MAX_DEPTH", "Bad", "DupDict", "Float", "parse"]
+__all__ = ["MAX_DEPTH", "Bad", "DupDict", "Float", "parse", "parse_compact"]
 
 MAX_DEPTH: Final = 128
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -103,6 +103,15 @@ _exact_decoder = json.JSONDecoder(
 
 def parse(data: bytes | str) -> Any:
     """Parse one JSON document strictly; raise ``Bad`` with a path on failure."""
+    return parse_compact(data)[0]
+
+
+def parse_compact(data: bytes | str) -> tuple[Any, bytes | None]:
+    """``parse``, also giving the input bytes when they are exactly orjson's compact form.
+
+    Those bytes are then free of repeated keys, ``-0`` and insignificant white space,
+    so a caller can tell cheaply whether they are a value's canonical encoding.
+    """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     try:
         value = orjson.loads(raw)
@@ -113,8 +122,8 @@ def parse(data: bytes | str) -> Any:
             # Depth can only pass the reference's limit with that many brackets.
             if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
                 _walk(value, 0, False)
-            return value
-    return _parse_exact(raw)
+            return value, raw
+    return _parse_exact(raw), None
 
 
 def _parse_exact(raw: bytes) -> Any:
