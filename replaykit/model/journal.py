@@ -24,6 +24,7 @@ __all__ = [
     "EventIndexProjection",
     "JournalRecord",
     "JournalRecordPayload",
+    "JsonNumber",
     "JsonObject",
     "JsonValue",
     "OtherPayload",
@@ -72,7 +73,26 @@ class JsonObject:
         return None
 
 
-JsonValue: TypeAlias = "bool | int | str | tuple[JsonValue, ...] | JsonObject | None"
+@final
+@attrs.frozen
+class JsonNumber:
+    """A number inside an ignored payload that is not a plain 64-bit integer.
+
+    The reference drops unknown keys of the payloads it ignores whatever their value, so
+    fractions, exponents, ``-0`` and huge integers there must decode; replaykit keeps
+    their text.
+    """
+
+    text: str
+
+    def value(self) -> int | float:
+        """The number as a Python ``int`` (integer literals) or ``float``."""
+        if any(mark in self.text for mark in ".eE"):
+            return float(self.text)
+        return int(self.text)
+
+
+JsonValue: TypeAlias = "bool | int | str | JsonNumber | tuple[JsonValue, ...] | JsonObject | None"
 
 
 @final

@@ -12,6 +12,8 @@ __all__ = ["ReplayConfig"]
 
 
 def _refs(value: Iterable[str] | None) -> frozenset[str] | None:
+    if isinstance(value, str | bytes):
+        raise TypeError("available_content_refs takes an iterable of refs, not one string")
     return None if value is None else frozenset(value)
 
 

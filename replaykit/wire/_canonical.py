@@ -112,8 +112,8 @@ def register_payloads(
                 and tuple(d) == ("type", "record_type", "record")
                 and record(d["record"])
             )
-        # Ignored payloads keep their keys in input order: canonical if ``type`` leads.
-        return next(iter(d)) == "type"
+        # Ignored payloads are digested with sorted keys: always re-encode them.
+        return False
 
     def delivery_kind(d: Any) -> bool:
         check = by_kind.get(d.get("type"))

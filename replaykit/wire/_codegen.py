@@ -69,6 +69,8 @@ def bad_value(value: Any, expected: str, key: str | int) -> Bad:
 
 def check_object(value: Any, known: frozenset[str]) -> dict[str, Any]:
     """``value`` as a JSON object with no repeated known key, or ``Bad``."""
+    if value is MISSING:
+        raise Bad("missing required field")
     if not isinstance(value, dict):
         raise Bad(f"expected an object, got {describe(value)}")
     if isinstance(value, DupDict):

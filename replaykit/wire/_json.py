@@ -2,7 +2,7 @@
 
 The reference decodes with serde_json, which is stricter than Python's ``json``: it
 rejects repeated known keys, ``-0`` and fractions where integers are expected, lone
-UTF-16 surrogates and nesting deeper than 128 levels. ``parse`` first tries orjson and
+UTF-16 surrogates and nesting deeper than 127 levels. ``parse`` first tries orjson and
 keeps its answer only when re-encoding that answer gives back the input byte for byte:
 then the text had no repeated key, no ``-0``, no float written oddly, and nothing else
 to check. Journals written by the reference runtime take this path. Anything else goes
@@ -19,11 +19,15 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["MAX_DEPTH", "Bad", "DupDict", "Float", "parse", "parse_compact"]
+__all__ = ["MAX_DEPTH", "Bad", "DupDict", "Float", "parse", "parse_compact", "walk"]
 
-MAX_DEPTH: Final = 128
+#: serde_json's recursion limit: 127 nested arrays/objects decode, the 128th fails.
+MAX_DEPTH: Final = 127
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class Bad(Exception):
@@ -39,9 +43,17 @@ class Bad(Exception):
         return self
 
     def json_path(self) -> str:
+        """The path as one printable line: ``$.payload.record[0]["odd key"]``."""
         out = ["$"]
         for part in reversed(self.path):
-            out.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+            if isinstance(part, int):
+                out.append(f"[{part}]")
+            elif part == "$":
+                continue
+            elif _PLAIN_KEY.fullmatch(part):
+                out.append(f".{part}")
+            else:
+                out.append(f"[{json.dumps(part)}]")
         return "".join(out)
 
 
@@ -121,7 +133,7 @@ def parse_compact(data: bytes | str) -> tuple[Any, bytes | None]:
         if orjson.dumps(value) == raw:
             # Depth can only pass the reference's limit with that many brackets.
             if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
-                _walk(value, 0, False)
+                walk(value, 0, False)
             return value, raw
     return _parse_exact(raw), None
 
@@ -133,21 +145,35 @@ def _parse_exact(raw: bytes) -> Any:
         raise Bad(f"invalid UTF-8 at byte {error.start}") from None
     if not text.strip():
         raise Bad("empty input: expected a JSON value")
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        _check_depth(text)
     try:
         value = _exact_decoder.decode(text)
     except json.JSONDecodeError as error:
         raise Bad(
-            f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except ValueError as error:
         raise Bad(f"invalid JSON: {error}") from None
     except RecursionError:
         raise Bad(f"invalid JSON: nesting deeper than {MAX_DEPTH} levels") from None
-    _walk(value, 0, _SURROGATE_ESCAPE.search(text) is not None)
+    walk(value, 0, _SURROGATE_ESCAPE.search(text) is not None)
     return value
 
 
-def _walk(value: Any, depth: int, surrogates: bool) -> None:
+def _check_depth(text: str) -> None:
+    """Reject deep nesting before the recursive parser sees it (linear, skips strings)."""
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise Bad(f"invalid JSON: nesting deeper than {MAX_DEPTH} levels")
+        else:
+            depth -= 1
+
+
+def walk(value: Any, depth: int, surrogates: bool) -> None:
     """Reject nesting deeper than the reference's limit and (if any) lone surrogates."""
     if isinstance(value, dict):
         if depth >= MAX_DEPTH:
@@ -156,7 +182,7 @@ def _walk(value: Any, depth: int, surrogates: bool) -> None:
             try:
                 if surrogates and _SURROGATE.search(key):
                     raise Bad("object key contains a lone UTF-16 surrogate")
-                _walk(item, depth + 1, surrogates)
+                walk(item, depth + 1, surrogates)
             except Bad as bad:
                 raise bad.at(key) from None
     elif isinstance(value, list):
@@ -164,7 +190,7 @@ def _walk(value: Any, depth: int, surrogates: bool) -> None:
             raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
         for index, item in enumerate(value):
             try:
-                _walk(item, depth + 1, surrogates)
+                walk(item, depth + 1, surrogates)
             except Bad as bad:
                 raise bad.at(index) from None
     elif surrogates and isinstance(value, str) and _SURROGATE.search(value):

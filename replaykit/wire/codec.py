@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
@@ -41,6 +42,7 @@ from replaykit.model import (
     FinalValidatedOutput,
     HostConfigurationNeeded,
     JournalRecord,
+    JsonNumber,
     JsonObject,
     JsonValue,
     MissingRequiredField,
@@ -63,7 +65,7 @@ from replaykit.model import (
 from replaykit.model.ids import id_error
 from replaykit.wire._canonical import is_canonical_line, register_payloads
 from replaykit.wire._codegen import MISSING, Namespace, bad_value, check_object, generate
-from replaykit.wire._json import MAX_DEPTH, Bad, Float, parse_compact
+from replaykit.wire._json import MAX_DEPTH, Bad, Float, parse_compact, walk
 
 __all__ = [
     "DecodeError",
@@ -171,10 +173,20 @@ def _dec_payload(d: Any) -> Any:
     raise Bad(f"unknown variant {tag!r} (expected one of: {_PAYLOAD_TAGS})", "type")
 
 
+_I64_MIN: Final = -(2**63)
+_U64_MAX: Final = 2**64 - 1
+
+
 def _frozen_json(value: Any, depth: int) -> JsonValue:
     """A parsed JSON value as immutable data (objects keep their key order)."""
-    if value is None or value.__class__ in (str, int, bool):
+    if value is None or value.__class__ in (str, bool):
         return cast(JsonValue, value)
+    if value.__class__ is int:
+        return value if _I64_MIN <= value <= _U64_MAX else JsonNumber(str(value))
+    if isinstance(value, Float):
+        return JsonNumber(value.text)
+    if isinstance(value, float):  # the fast path: orjson wrote this float back unchanged
+        return JsonNumber(orjson.dumps(value).decode())
     if depth >= MAX_DEPTH:
         raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(value, list):
@@ -201,15 +213,40 @@ def _thaw_json(value: JsonValue) -> Any:
         return {key: _thaw_json(item) for key, item in value.items}
     if isinstance(value, tuple):
         return [_thaw_json(item) for item in value]
+    if isinstance(value, JsonNumber):
+        return value.value()
     return value
 
 
+def _sorted_json(value: JsonValue) -> Any:
+    if isinstance(value, JsonObject):
+        return {key: _sorted_json(item) for key, item in sorted(value.items)}
+    if isinstance(value, tuple):
+        return [_sorted_json(item) for item in value]
+    if isinstance(value, JsonNumber):
+        return value.value()
+    return value
+
+
+def _dumps(data: Any) -> bytes:
+    """Compact JSON bytes; integers past 64 bits (only in ignored payloads) via ``json``."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _enc_payload(prefix: str) -> Callable[[Any], dict[str, Any]]:
+    # The digest family ("encm") sorts the keys of ignored payloads: the reference
+    # compares them as typed values, where key order does not count.
+    thaw = _sorted_json if prefix == "encm" else _thaw_json
+
     def encode(payload: Any) -> dict[str, Any]:
         if isinstance(payload, OtherPayload):
             out: dict[str, Any] = {"type": payload.type}
-            for key, value in payload.fields.items:
-                out.setdefault(key, _thaw_json(value))
+            fields = thaw(payload.fields)
+            for key, value in fields.items():
+                out.setdefault(key, value)
             return out
         cls = payload.__class__
         record_type = getattr(cls, "RECORD_TYPE", None)
@@ -250,7 +287,7 @@ def _single_key(d: Any, what: str, choices: str) -> tuple[str, Any]:
 
 def _dec_scope(d: Any) -> EventStreamScope:
     choices = "all, run, agent, filter"
-    if d == "all":
+    if d == "all" or (isinstance(d, dict) and len(d) == 1 and d.get("all", 0) is None):
         return _ALL_SCOPE
     if isinstance(d, str):
         raise Bad(f"unknown scope {d!r} (expected one of: {choices})")
@@ -323,9 +360,27 @@ for _cls in (
 register_payloads(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
 _ENCODE_RECORD_MEMO: Final = _NS.encoder(JournalRecord, "encm")
 
+_ENCODE_PAYLOAD: Final = _enc_payload("enc")
+
+
+def _dec_other_payload(data: Any) -> OtherPayload:
+    payload = _dec_payload(data)
+    if not isinstance(payload, OtherPayload):
+        raise Bad(f"expected an ignored payload type, got {payload.__class__.__name__}", "type")
+    return payload
+
+
+def _dec_json_object(data: Any) -> JsonValue:
+    if not isinstance(data, dict):
+        raise bad_value(data, "an object", "$")
+    return _frozen_json(data, 0)
+
+
 _SPECIAL_DECODERS: Final[dict[Any, Callable[[Any], Any]]] = {
     EventStreamScope: _dec_scope,
     AgentError: _dec_error,
+    OtherPayload: _dec_other_payload,
+    JsonObject: _dec_json_object,
 }
 
 
@@ -358,7 +413,18 @@ def _fail(bad: Bad) -> Failure[DecodeError]:
 
 
 def from_data(cls: type[T], data: Any) -> Result[T, DecodeError]:
-    """Decode already-parsed JSON data (dicts, lists, strings, ints) as ``cls``."""
+    """Decode already-parsed JSON data (dicts, lists, strings, ints) as ``cls``.
+
+    The same rules as ``from_json`` apply, lone surrogates and the nesting limit included.
+    """
+    try:
+        walk(data, 0, True)
+    except Bad as bad:
+        return _fail(bad)
+    return _from_parsed(cls, data)
+
+
+def _from_parsed(cls: type[T], data: Any) -> Result[T, DecodeError]:
     decode = _decoder_for(cls)
     try:
         value = decode(data)
@@ -377,7 +443,7 @@ def from_json(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
         parsed, compact = parse_compact(data)
     except Bad as bad:
         return _fail(bad)
-    result = from_data(cls, parsed)
+    result = _from_parsed(cls, parsed)
     if cls is JournalRecord and compact is not None and isinstance(result, Success):
         record = result.unwrap()
         if duplicate_allowed(record) and is_canonical_line(compact, parsed):
@@ -412,6 +478,10 @@ def to_data(value: Any) -> Any:
         return value.value
     if isinstance(value, str):
         return value
+    if isinstance(value, OtherPayload):
+        return _ENCODE_PAYLOAD(value)
+    if isinstance(value, JsonObject | JsonNumber):
+        return _thaw_json(value)
     cls = value.__class__
     if attrs.has(cls):
         generate(_NS, cls)
@@ -420,12 +490,26 @@ def to_data(value: Any) -> Any:
 
 
 def canonical_bytes(record: JournalRecord) -> bytes:
-    """The canonical wire encoding of a record, as UTF-8 bytes (``to_json``, encoded).
+    """The canonical encoding of a record for duplicate comparison, as UTF-8 bytes.
 
-    Faster than ``to_json`` on long folds: the encodings of the small reference objects
-    that records share are reused.
+    It is ``to_json(record)`` except that the keys inside ignored payloads are sorted
+    (the reference compares those payloads as typed values). Faster than ``to_json`` on
+    long folds: the encodings of the small reference objects records share are reused.
     """
-    return orjson.dumps(_ENCODE_RECORD_MEMO(record))
+    try:
+        return orjson.dumps(_ENCODE_RECORD_MEMO(record))
+    except TypeError:  # an integer past 64 bits in an ignored payload
+        return _dumps(_sorted_record(record))
+
+
+def _sorted_record(record: JournalRecord) -> dict[str, Any]:
+    data: dict[str, Any] = to_data(record)
+    payload = record.payload
+    if isinstance(payload, OtherPayload):
+        data["payload"] = {"type": payload.type}
+        for key, value in _sorted_json(payload.fields).items():
+            data["payload"].setdefault(key, value)
+    return data
 
 
 def to_json(value: Any) -> str:
@@ -435,7 +519,4 @@ def to_json(value: Any) -> str:
     >>> to_json(CursorCompatibility.SCOPE_MISMATCH)
     '"scope_mismatch"'
     """
-    return orjson.dumps(to_data(value)).decode("utf-8")
-
-
-del Float
+    return _dumps(to_data(value)).decode("utf-8")
