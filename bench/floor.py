@@ -40,6 +40,7 @@ from replaykit.model import (
     TerminalResultMarker,
 )
 from replaykit.replay.transitions import (
+    CHECKPOINT_PAST_SEQ,
     ERROR_AFTER_TERMINAL,
     ERROR_DUPLICATE,
     ERROR_ORDER,
@@ -91,7 +92,9 @@ class FloorReducer:
 
     def repair(self, kind: ReplayRepairKind, rid: str, seq: int, reason: str, retry: Any) -> None:
         self.repairs.append(
-            ReplayRepairNeeded(kind=kind, record_id=rid, journal_seq=seq, reason=reason, retry=retry)
+            ReplayRepairNeeded(
+                kind=kind, record_id=rid, journal_seq=seq, reason=reason, retry=retry
+            )
         )
 
     def observe(self, rid: str, seq: int, refs: Iterable[str]) -> None:
@@ -113,10 +116,14 @@ class FloorReducer:
     def apply(self, record: JournalRecord) -> None:
         rid = record.record_id
         seen = self.seen.get(rid)
-        if seen is not None and seen == record and (
-            record.idempotency_key is not None
-            or record.dedupe_key is not None
-            or record.record_kind in _EXEMPT
+        if (
+            seen is not None
+            and seen == record
+            and (
+                record.idempotency_key is not None
+                or record.dedupe_key is not None
+                or record.record_kind in _EXEMPT
+            )
         ):
             return
         if record.journal_schema_version != 1:
@@ -147,9 +154,7 @@ class FloorReducer:
         elif cls is RunCheckpoint:
             assert isinstance(payload, RunCheckpoint)
             if payload.covers_journal_seq > seq:
-                reason = (
-                    "checkpoint covers_journal_seq cannot point past latest committed journal record"
-                )
+                reason = CHECKPOINT_PAST_SEQ
                 self.repair(ReplayRepairKind.CHECKPOINT_INVALID, rid, seq, reason, _RN)
                 raise FloorError(ContractViolation(message=reason))
             self.observe(rid, seq, payload.content_ref_manifest)

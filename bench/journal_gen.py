@@ -913,6 +913,12 @@ def generate_records(
     ``n > 1`` the last record is a ``run_lifecycle`` "completed" record; otherwise the
     journal is left unsealed. Yielded dicts share sub-objects: do not mutate them.
     """
+    if (
+        not run_id
+        or len(run_id.encode()) > 256
+        or any(c < " " or "\x7f" <= c <= "\x9f" for c in run_id)
+    ):
+        raise ValueError("run_id must be a non-empty id of at most 256 bytes without control chars")
     if n <= 0:
         return
     gen = _Generator(seed, run_id)

@@ -156,7 +156,7 @@ def _parse_exact(raw: bytes) -> Any:
     except ValueError as error:
         raise Bad(f"invalid JSON: {error}") from None
     except RecursionError:
-        raise Bad(f"invalid JSON: nesting deeper than {MAX_DEPTH} levels") from None
+        raise Bad(f"nesting deeper than {MAX_DEPTH} levels") from None
     walk(value, 0, _SURROGATE_ESCAPE.search(text) is not None)
     return value
 
@@ -168,7 +168,7 @@ def _check_depth(text: str) -> None:
         if match.group() in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise Bad(f"invalid JSON: nesting deeper than {MAX_DEPTH} levels")
+                raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
         else:
             depth -= 1
 

@@ -1,0 +1,96 @@
+"""Benchmarks of the core (issue: decode, strict fold, linearity, streaming memory).
+
+Run: ``python bench/bench_core.py [--sizes 10000,100000,1000000] [--memory-records N]``.
+
+Every figure is measured in one run against baselines measured in the same run:
+- decode: ``from_json(JournalRecord, line)`` against ``json.loads`` and ``orjson.loads``
+  (untyped) of the same lines;
+- fold: replaykit's strict ``replay`` (which pauses the collector, as documented) against
+  the mutable floor in ``bench/floor.py``, both with the garbage collector on as users run
+  them, after checking that both give the same ``ReplayResult``;
+- memory: peak RSS of a child process that streams a JSONL journal through ``replay``,
+  against a child that only imports replaykit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import orjson
+from _common import child_peak_mb, journal, timed
+from floor import floor_replay
+
+from replaykit import JournalRecord, ReplayConfig, ReplayMode, from_json, replay, to_json
+
+STREAM = """
+import sys
+from replaykit import JournalRecord, ReplayConfig, ReplayMode, from_json, replay
+with open(sys.argv[1], "rb") as lines:
+    records = (from_json(JournalRecord, line).unwrap() for line in lines)
+    result = replay(records, ReplayConfig(ReplayMode.RESUME_REPLAY)).unwrap()
+print(result.latest_journal_seq)
+"""
+BASE = "import replaykit, replaykit.wire, replaykit.replay\nprint(0)"
+
+
+def bench_size(n: int) -> dict[str, float]:
+    path = journal(n)
+    with open(path, "rb") as handle:
+        lines = handle.read().splitlines()
+    sample = lines[: min(n, 100_000)]
+    t_json, _ = timed(lambda: [json.loads(line) for line in sample])
+    t_orjson, _ = timed(lambda: [orjson.loads(line) for line in sample])
+    t_decode, _ = timed(lambda: [from_json(JournalRecord, line).unwrap() for line in sample])
+    records = [from_json(JournalRecord, line).unwrap() for line in lines]
+    del lines
+    config = ReplayConfig(ReplayMode.RESUME_REPLAY)
+    t_floor, expected = timed(lambda: floor_replay(records, ReplayMode.RESUME_REPLAY))
+    t_fold, got = timed(lambda: replay(records, config).unwrap())
+    if to_json(got) != to_json(expected):
+        raise SystemExit(f"replaykit and the floor disagree at {n} records")
+    row = {
+        "records": n,
+        "decode_rps": len(sample) / t_decode,
+        "json_rps": len(sample) / t_json,
+        "orjson_rps": len(sample) / t_orjson,
+        "floor_rps": n / t_floor,
+        "fold_rps": n / t_fold,
+    }
+    row["fold_vs_floor"] = row["fold_rps"] / row["floor_rps"]
+    print(
+        f"{n:>9,} records | decode {row['decode_rps']:>9,.0f} rec/s "
+        f"(json.loads {row['json_rps']:,.0f}, orjson.loads {row['orjson_rps']:,.0f} untyped) | "
+        f"fold {row['fold_rps']:>9,.0f} rec/s, floor {row['floor_rps']:,.0f} rec/s, "
+        f"ratio {row['fold_vs_floor']:.2f}",
+        flush=True,
+    )
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--memory-records", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    rows = [bench_size(n) for n in sizes]
+    by_size = {int(row["records"]): row for row in rows}
+    if 100_000 in by_size and 1_000_000 in by_size:
+        linear = by_size[1_000_000]["fold_rps"] / by_size[100_000]["fold_rps"]
+        print(f"linearity: fold rate at 1M / at 100k = {linear:.2f} (target >= 0.80)")
+    if args.memory_records:
+        path = journal(args.memory_records)
+        base_mb, _ = child_peak_mb(BASE)
+        peak_mb, out = child_peak_mb(STREAM, str(path))
+        print(
+            f"streaming replay of {args.memory_records:,} records: peak RSS {peak_mb:,.0f} MB "
+            f"(interpreter + imports alone: {base_mb:,.0f} MB; target < 300 MB); "
+            f"last seq {out.strip()}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
