@@ -1,0 +1,39 @@
+"""The imperative shell: journal sources, content stores and the ``replaykit`` command.
+
+All of replaykit's I/O lives here. The core (model, wire, replay, timetravel) only
+computes; the shell reads journals and content stores, calls the core, and renders.
+
+>>> from replaykit import ReplayConfig, replay
+>>> journal = open_journal("example:tool-run-completed")
+>>> replay(journal, ReplayConfig("resume_replay")).unwrap().status.value
+'complete'
+"""
+
+from replaykit.shell.content import (
+    ContentStore,
+    DirectoryContent,
+    ManifestContent,
+    SqliteContent,
+    safe_ref_name,
+)
+from replaykit.shell.errors import Problem, SourceError
+from replaykit.shell.sources import EXAMPLE_PREFIX, JournalSource, JsonlJournal, open_journal
+from replaykit.shell.sqlite import SCHEMA, ImportSummary, SqliteJournal, import_journal
+
+__all__ = [
+    "EXAMPLE_PREFIX",
+    "SCHEMA",
+    "ContentStore",
+    "DirectoryContent",
+    "ImportSummary",
+    "JournalSource",
+    "JsonlJournal",
+    "ManifestContent",
+    "Problem",
+    "SourceError",
+    "SqliteContent",
+    "SqliteJournal",
+    "import_journal",
+    "open_journal",
+    "safe_ref_name",
+]

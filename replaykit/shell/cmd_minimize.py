@@ -1,0 +1,157 @@
+"""``replaykit minimize``: shrink a journal to the records a property needs.
+
+Reads the whole journal, runs ``replaykit.testing.minimize`` with the ``--keep``
+predicates (``replaykit.testing.predicates``) and writes the 1-minimal subsequence as
+JSONL: to standard output, or atomically to ``-o FILE`` (a temporary file in the same
+directory, flushed and renamed over FILE, so a reader never sees half a journal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from typing import Final
+
+import click
+from returns.result import Failure
+
+from replaykit.model import JournalRecord
+from replaykit.shell.options import (
+    JOURNAL_HELP,
+    Feed,
+    Settings,
+    build_config,
+    config_options,
+    journal_options,
+    open_source,
+)
+from replaykit.testing import minimize as minimize_records
+from replaykit.testing.predicates import keep_predicate
+from replaykit.wire import to_json
+
+__all__ = ["EXIT_HELP", "KEEP_HELP", "minimize", "write_atomically"]
+
+KEEP_HELP: Final = """\b
+--keep EXPR (repeatable, all must hold) tests the lenient fold of a candidate
+journal (rejected records are skipped, as `lint` does):
+  status=complete|repair_needed      mode=audit_replay|resume_replay|repair_replay
+  resume_allowed=true|false          latest_journal_seq=N
+  terminal_status=S|none             next_loop_state=S|none
+  repair_kind=KIND       some repair has KIND (e.g. non_idempotent_pending_side_effect)
+  unsafe_effect=ID       some unsafe pending side effect has effect id ID
+  missing_content_ref=REF            output_decision=DECISION (e.g. unsafe_pending)
+  fault                  some record is rejected       no_fault   none is
+  fault=TEXT             a rejected record's error kind is TEXT or its message has TEXT
+FIELD!=VALUE negates; VALUE * on a list field (repair_kind, unsafe_effect,
+missing_content_ref, output_decision) means "the list is not empty"."""
+
+
+EXIT_HELP: Final = """\b
+Exit codes:
+  0    the smaller journal was written
+  64   usage error, --keep does not hold for JOURNAL itself, or FILE cannot be written
+  65   bad input data (undecodable line, torn tail, not gzip, empty journal, ...)
+  66   input missing, unreadable, or a directory
+  70   internal error (REPLAYKIT_DEBUG=1 shows the traceback)"""
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
+
+    The file keeps the mode of the file it replaces (a new one gets 0666 minus the umask).
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".replaykit-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _jsonl(records: Sequence[JournalRecord]) -> str:
+    return "".join(to_json(record) + "\n" for record in records)
+
+
+@click.command(epilog=KEEP_HELP + "\n\n" + JOURNAL_HELP + "\n\n" + EXIT_HELP)
+@journal_options
+@config_options
+@click.option(
+    "--keep",
+    "keep",
+    multiple=True,
+    required=True,
+    metavar="EXPR",
+    help="A property the smaller journal must keep (see below); repeat to require several.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default="-",
+    show_default=True,
+    help="Write the smaller journal to FILE (atomically), or `-` for standard output.",
+)
+@click.option(
+    "--max-tests",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop after N candidate journals (the result may then not be 1-minimal).",
+)
+@click.pass_obj
+def minimize(
+    settings: Settings,
+    /,
+    journal: str,
+    run_id: str | None,
+    allow_torn_tail: bool,
+    keep: tuple[str, ...],
+    output: str,
+    max_tests: int | None,
+    **config: str,
+) -> None:
+    """Shrink JOURNAL to a smallest subsequence of its records that keeps --keep.
+
+    Delta debugging: the result keeps the records in order, unchanged, and removing any one
+    of its records breaks a --keep property (it is 1-minimal). Example:
+
+    \b
+      replaykit minimize run.jsonl --keep status=repair_needed \\
+          --keep repair_kind=non_idempotent_pending_side_effect -o small.jsonl
+    """
+    replay_config = build_config(settings, **config)
+    predicate = keep_predicate(keep, replay_config)
+    if isinstance(predicate, Failure):
+        raise click.BadParameter(predicate.failure(), param_hint="--keep")
+    source = open_source(journal, run_id, allow_torn_tail)
+    records = list(Feed(source, progress=settings.progress))
+    try:
+        small = minimize_records(records, predicate.unwrap(), max_tests=max_tests)
+    except ValueError:
+        raise click.UsageError(
+            f"--keep does not hold for {source.name} itself: nothing to minimize"
+        ) from None
+    text = _jsonl(small)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            write_atomically(output, text)
+        except OSError as error:
+            raise click.FileError(output, hint=error.strerror or str(error)) from None
+    kept = f"kept {len(small)} of {len(records)} records"
+    settings.note(kept + ("" if output == "-" else f"; wrote {output}"))

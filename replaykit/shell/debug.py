@@ -1,0 +1,319 @@
+"""``replaykit debug``: an interactive time-travel prompt over a journal's timeline.
+
+The prompt reads one command per line, from a terminal or from a pipe (so sessions can
+be scripted and tested): ``printf 'find pending\\nshow /pending_effects\\n' | replaykit
+debug run.jsonl``. Without a terminal each command is echoed after the prompt, so the
+output reads like the session would on screen. ``Debugger`` holds the position and
+answers one command at a time; it does no I/O of its own (output goes to ``write``).
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from typing import Final, final
+
+import click
+
+from replaykit.model import ReplayResult, ReplayStatus
+from replaykit.replay import ReplayState
+from replaykit.shell.options import (
+    Feed,
+    Settings,
+    build_config,
+    config_options,
+    journal_options,
+    open_source,
+)
+from replaykit.shell.render import verdict_text
+from replaykit.shell.stepping import json_text, patch_text, payload_name, select, step_line
+from replaykit.timetravel import Step, Timeline, mentions, snapshot
+from replaykit.wire import to_data, to_json
+
+__all__ = ["FINDERS", "HELP", "Debugger", "debug"]
+
+#: ``find NAME``: what each name looks for (state, result or step).
+FINDERS: Final[dict[str, tuple[str, Callable[[Step, ReplayResult], bool]]]] = {
+    "pending": ("effect intents without a result", lambda s, _: bool(s.state.pending_effects)),
+    "unsafe": (
+        "unsafe pending side effects",
+        lambda s, _: bool(s.state.unsafe_pending_side_effects),
+    ),
+    "repair": ("a repair recorded by the fold", lambda s, _: bool(s.state.repair_needed)),
+    "missing": ("missing content refs", lambda s, _: bool(s.state.missing_content_refs)),
+    "rejected": ("a rejected record", lambda s, _: s.fault is not None),
+    "terminal": ("a terminal status", lambda s, _: s.state.terminal_status is not None),
+    "checkpoint": ("a checkpoint", lambda s, _: s.state.latest_checkpoint is not None),
+    "refused": ("the verdict refuses resume", lambda _, r: not r.resume_allowed),
+    "repair-needed": (
+        "the verdict needs repair",
+        lambda _, r: r.status is ReplayStatus.REPAIR_NEEDED,
+    ),
+}
+
+HELP: Final = """\
+commands (the step is the state after that many records; 0 is the initial state):
+  next [N], n      go forward N steps (1)          back [N], b   go back N steps (1)
+  goto N, g N      go to step N (-1: the last)     where, w      show the current step
+  find WHAT, f     go to the next step after this one where WHAT holds:
+                     pending, unsafe, repair, missing, rejected, terminal, checkpoint,
+                     refused, repair-needed (the verdict at that step),
+                     seq N (the record's seq is N), id TEXT (the record names TEXT),
+                     kind K (record kind or payload type K)
+  show [POINTER]   the state here in snapshot form (or the part at a JSON Pointer)
+  diff [N]         what this step changed (or what changed since step N)
+  result           the verdict if the journal ended here (result json: the wire bytes)
+  record           the record applied at this step, as JSON
+  help, h          this text                       quit, q       leave (so does end of input)"""
+
+
+@final
+class Debugger:
+    """A position on a timeline, moved and inspected by text commands."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        write: Callable[[str], None],
+        unit: str,
+        locations: Sequence[int],
+    ) -> None:
+        self.timeline = timeline
+        self.write = write
+        self.unit = unit
+        self.locations = locations
+        self.position = 0
+        self.last = len(timeline) - 1
+        self.failed = 0
+
+    def handle(self, line: str) -> bool:
+        """Run one command line; ``False`` when the session should end."""
+        try:
+            words = shlex.split(line)
+        except ValueError as error:
+            return self._error(f"cannot read the command: {error}")
+        if not words:
+            return True
+        name, args = words[0].lower(), words[1:]
+        if name in ("quit", "q", "exit"):
+            return False
+        handler = _COMMANDS.get(name)
+        if handler is None:
+            return self._error(f"unknown command {name!r} (type help)")
+        try:
+            handler(self, args)
+        except _Refused as refused:
+            return self._error(str(refused))
+        return True
+
+    def _error(self, message: str) -> bool:
+        self.failed += 1
+        self.write(f"error: {message}")
+        return True
+
+    # Moving ------------------------------------------------------------------------------
+
+    def _line(self, k: int) -> str:
+        previous = None if k == 0 else self.timeline.step(k - 1)
+        location = self.locations[k - 1] if 0 < k <= len(self.locations) else 0
+        return step_line(self.timeline.step(k), previous, unit=self.unit, location=location)
+
+    def go(self, k: int) -> None:
+        """Move to step ``k`` (negative: from the end) and say where we are."""
+        if k < 0:
+            k += self.last + 1
+        if not 0 <= k <= self.last:
+            raise _Refused(f"no step {k}: steps go from 0 to {self.last}")
+        self.position = k
+        self.write(self._line(k))
+
+    def _next(self, args: list[str]) -> None:
+        count = _number(args, 1)
+        if self.position + count > self.last:
+            raise _Refused(f"cannot go {count} forward: step {self.last} is the last")
+        self.go(self.position + count)
+
+    def _back(self, args: list[str]) -> None:
+        count = _number(args, 1)
+        if self.position - count < 0:
+            raise _Refused(f"cannot go {count} back: step 0 is the first")
+        self.go(self.position - count)
+
+    def _goto(self, args: list[str]) -> None:
+        if len(args) != 1:
+            raise _Refused("goto needs a step number")
+        self.go(_number(args, 0))
+
+    def _where(self, args: list[str]) -> None:
+        self.write(self._line(self.position))
+
+    def _find(self, args: list[str]) -> None:
+        if not args:
+            raise _Refused("find what? " + ", ".join([*FINDERS, "seq N", "id TEXT", "kind K"]))
+        what = args[0].lower()
+        test, label = self._finder(what, args[1:])
+        for k in range(self.position + 1, self.last + 1):
+            current = self.timeline.step(k)
+            if test(current):
+                self.go(k)
+                return
+        raise _Refused(f"no step after {self.position} with {label}")
+
+    def _finder(self, what: str, args: list[str]) -> tuple[Callable[[Step], bool], str]:
+        if what in FINDERS:
+            label, holds = FINDERS[what]
+            return (lambda s: holds(s, s.result())), label
+        if what in ("seq", "id", "kind") and len(args) == 1:
+            value = args[0]
+            if what == "seq":
+                seq = _number(args, 0)
+                return (
+                    lambda s: s.record is not None and s.record.journal_seq == seq
+                ), f"seq {seq}"
+            if what == "id":
+                return (
+                    lambda s: s.record is not None and mentions(s.record, value)
+                ), f"a record naming {value!r}"
+            return (lambda s: s.record is not None and _kind_matches(s, value)), f"kind {value}"
+        raise _Refused(f"cannot find {' '.join([what, *args])!r} (type help)")
+
+    # Looking ----------------------------------------------------------------------------
+
+    def _state(self) -> ReplayState:
+        return self.timeline.state(self.position)
+
+    def _show(self, args: list[str]) -> None:
+        pointer = args[0] if args else ""
+        try:
+            value = select(snapshot(self._state()), pointer)
+        except (KeyError, ValueError) as error:
+            raise _Refused(f"nothing at {pointer!r} ({error})") from None
+        self.write(json_text(value, compact=False))
+
+    def _diff(self, args: list[str]) -> None:
+        start = _number(args, self.position - 1) if args else self.position - 1
+        if start < 0:
+            start += self.last + 1
+        if not 0 <= start <= self.last:
+            raise _Refused(f"no step {start}: steps go from 0 to {self.last}")
+        self.write(patch_text(self.timeline.diff(start, self.position)))
+
+    def _result(self, args: list[str]) -> None:
+        result = self.timeline.result(self.position)
+        if args and args[0].lower() == "json":
+            self.write(to_json(result))
+        else:
+            self.write(verdict_text(result, records=self.position))
+
+    def _record(self, args: list[str]) -> None:
+        if self.position == 0:
+            raise _Refused("step 0 is the initial state: no record was applied")
+        self.write(json_text(to_data(self.timeline.record(self.position)), compact=False))
+
+    def _help(self, args: list[str]) -> None:
+        self.write(HELP)
+
+
+class _Refused(Exception):
+    """A command that cannot be done here (shown as ``error: ...``)."""
+
+
+def _number(args: list[str], default: int) -> int:
+    if not args:
+        return default
+    try:
+        return int(args[0])
+    except ValueError:
+        raise _Refused(f"{args[0]!r} is not a number") from None
+
+
+def _kind_matches(current: Step, value: str) -> bool:
+    record = current.record
+    assert record is not None
+    return value in (
+        str(record.record_kind),
+        payload_name(record),
+        payload_name(record).split("/")[0],
+    )
+
+
+_COMMANDS: Final[dict[str, Callable[[Debugger, list[str]], None]]] = {
+    "next": Debugger._next,
+    "n": Debugger._next,
+    "back": Debugger._back,
+    "b": Debugger._back,
+    "prev": Debugger._back,
+    "goto": Debugger._goto,
+    "g": Debugger._goto,
+    "where": Debugger._where,
+    "w": Debugger._where,
+    "find": Debugger._find,
+    "f": Debugger._find,
+    "show": Debugger._show,
+    "diff": Debugger._diff,
+    "result": Debugger._result,
+    "record": Debugger._record,
+    "help": Debugger._help,
+    "h": Debugger._help,
+    "?": Debugger._help,
+}
+
+_PROMPT: Final = "(replaykit) "
+
+
+@click.command()
+@journal_options
+@config_options
+@click.pass_obj
+def debug(
+    settings: Settings,
+    /,
+    journal: str,
+    run_id: str | None,
+    allow_torn_tail: bool,
+    **config: str,
+) -> None:
+    """Step through the replay of JOURNAL at a prompt: next, back, goto, find, show, diff.
+
+    Reads commands from standard input, one per line: from the terminal, or piped in
+    (for scripts). Type `help` at the prompt for the commands. Ends at `quit` or at the
+    end of input; piped sessions exit 64 if any command failed.
+    """
+    if journal == "-":
+        raise click.UsageError("debug reads its commands from standard input; JOURNAL cannot be -")
+    replay_config = build_config(settings, **config)
+    source = open_source(journal, run_id, allow_torn_tail)
+    feed = Feed(source, progress=settings.progress, keep_locations=True)
+    timeline = Timeline(feed, replay_config)
+    locations = feed.locations if feed.locations is not None else []
+    debugger = Debugger(timeline, write=settings.echo, unit=source.unit, locations=locations)
+    settings.warn_torn_tail(source.torn_tail, feed.count)
+    faults = len(timeline.faults())
+    settings.echo(
+        f"{source.name}: {feed.count} records, steps 0 to {debugger.last}"
+        f"{f', {faults} rejected' if faults else ''}; type help for commands"
+    )
+    debugger.go(0)
+    interactive = sys.stdin.isatty()
+    while True:
+        try:
+            line = input(_PROMPT) if interactive else _read_piped(settings)
+        except EOFError:
+            break
+        if line is None:
+            break
+        if not debugger.handle(line):
+            break
+    if debugger.failed and not interactive:
+        raise click.ClickException(f"{debugger.failed} debug command(s) failed")
+
+
+def _read_piped(settings: Settings) -> str | None:
+    line = sys.stdin.readline()
+    if not line:
+        return None
+    command = line.rstrip("\r\n")
+    settings.echo(_PROMPT + command)
+    return command

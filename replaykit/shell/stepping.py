@@ -1,0 +1,361 @@
+"""``replaykit history``, ``show`` and ``diff``: the fold step by step.
+
+Steps are numbered as the timeline's states are (``replaykit.timetravel``): step ``k``
+applied the ``k``-th record and left state ``k``; step 0 is the initial state. The fold
+is lenient, as in ``lint`` and ``Timeline``: a rejected record is a step whose state is
+the fault's state. These commands stream (one state at a time, plus what they show), so
+they work on journals of any length; ``debug`` keeps a whole ``Timeline`` instead.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Final
+
+import click
+import orjson
+from returns.result import Success
+
+from replaykit.model import JournalRecord, OtherPayload
+from replaykit.replay import ReplayConfig, finish, initial_state, pause_gc, step
+from replaykit.shell.options import (
+    Feed,
+    Settings,
+    build_config,
+    config_options,
+    journal_options,
+    open_source,
+)
+from replaykit.shell.render import one_line, verdict_text
+from replaykit.timetravel import Operation, Step, parse_pointer, snapshot
+from replaykit.timetravel import diff as state_diff
+from replaykit.wire import to_json
+
+__all__ = [
+    "change_summary",
+    "diff_command",
+    "history",
+    "json_text",
+    "patch_text",
+    "payload_name",
+    "pick",
+    "select",
+    "show",
+    "step_line",
+    "walk",
+]
+
+_SUMMARY_ITEMS: Final = 6
+_MAP_LABELS: Final = {
+    "pending_effects": "pending",
+    "output_intents": "intent",
+    "output_results": "result",
+    "output_dedupes": "dedupe",
+    "output_reconciliations": "reconciliation",
+}
+_QUIET_FIELDS: Final = frozenset({"seen_records", "last_journal_seq", "config"})
+
+
+def walk(records: Iterable[JournalRecord], config: ReplayConfig) -> Iterator[Step]:
+    """Every step of the lenient fold, from step 0, one at a time."""
+    state = initial_state(config)
+    yield Step(0, state, None, None)
+    with pause_gc():
+        for index, record in enumerate(records, 1):
+            outcome = step(state, record)
+            if isinstance(outcome, Success):
+                state = outcome.unwrap()
+                yield Step(index, state, record, None)
+            else:
+                fault = outcome.failure()
+                state = fault.state
+                yield Step(index, state, record, fault)
+
+
+def payload_name(record: JournalRecord) -> str:
+    """The payload's wire tag (``output_delivery/intent`` for output-delivery records)."""
+    payload = record.payload
+    if isinstance(payload, OtherPayload):
+        return payload.type
+    kind: str = getattr(payload, "RECORD_TYPE", "")
+    name: str = getattr(payload, "PAYLOAD_TYPE", type(payload).__name__)
+    return f"{name}/{kind}" if kind else name
+
+
+def change_summary(ops: Sequence[Operation]) -> str:
+    """A short account of a step's patch (the bookkeeping of seen ids and seqs left out).
+
+    >>> change_summary([{"op": "add", "path": "/pending_effects/e.1", "value": {}},
+    ...                 {"op": "replace", "path": "/terminal_status", "value": "failed"}])
+    '+pending e.1, terminal failed'
+    """
+    items: list[str] = []
+    for op in ops:
+        tokens = parse_pointer(op["path"])
+        field = tokens[0] if tokens else ""
+        value: Any = op.get("value")
+        if field in _QUIET_FIELDS:
+            continue
+        if field in _MAP_LABELS and len(tokens) >= 2:
+            sign = {"add": "+", "remove": "-"}.get(op["op"], "~") if len(tokens) == 2 else "~"
+            item = f"{sign}{_MAP_LABELS[field]} {tokens[1]}"
+        elif field == "repair_needed" and op["op"] == "add" and isinstance(value, dict):
+            item = f"+repair {value.get('kind')}"
+        elif field == "unsafe_pending_side_effects" and op["op"] == "add":
+            item = f"+unsafe {value.get('effect_id') if isinstance(value, dict) else value}"
+        elif field == "missing_content_refs" and op["op"] == "add":
+            item = f"+missing {value}"
+        elif field == "terminal_status":
+            item = f"terminal {value}"
+        elif field == "latest_checkpoint":
+            if len(tokens) == 1:
+                item = f"checkpoint {_checkpoint(value)}"
+            elif tokens[1:] == ["checkpoint_id"]:
+                item = f"checkpoint {value}"
+            else:
+                continue  # the other fields of the new checkpoint
+        else:
+            item = f"{op['op']} {op['path']}"
+        if item not in items:
+            items.append(item)
+    if len(items) > _SUMMARY_ITEMS:
+        items = [*items[:_SUMMARY_ITEMS], f"... {len(items) - _SUMMARY_ITEMS} more"]
+    return ", ".join(items)
+
+
+def _checkpoint(value: Any) -> str:
+    return str(value.get("checkpoint_id")) if isinstance(value, dict) else "none"
+
+
+def step_line(current: Step, previous: Step | None, *, unit: str, location: int) -> str:
+    """One line for a step: number, line, seq, kind, payload, outcome, what changed."""
+    if current.record is None:
+        return f"step {current.index:<4} initial state"
+    record = current.record
+    if current.fault is not None:
+        fault = current.fault
+        outcome = click.style(f"rejected {fault.kind}", fg="red") + f": {one_line(fault.message)}"
+    elif previous is not None and previous.state is current.state:
+        outcome = "accepted, no change"
+    else:
+        outcome = "accepted"
+    ops = [] if previous is None else state_diff(previous.state, current.state, via=(record,))
+    summary = change_summary(ops)
+    where = f"{unit} {location}" if location else ""
+    text = (
+        f"step {current.index:<4} {where:<9} seq {record.journal_seq:<5} "
+        f"{record.record_kind!s:<14} {payload_name(record):<23} {outcome}"
+    )
+    return f"{text}  [{summary}]" if summary else text
+
+
+def json_text(value: Any, *, compact: bool) -> str:
+    """JSON for people (indented) or for programs (compact), keys in the value's order."""
+    option = 0 if compact else orjson.OPT_INDENT_2
+    return orjson.dumps(value, option=option).decode()
+
+
+def select(value: Any, path: str) -> Any:
+    """The part of a snapshot under JSON Pointer ``path``; ``KeyError`` if absent."""
+    for token in parse_pointer(path):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            raise KeyError(token)
+    return value
+
+
+def patch_text(ops: Sequence[Operation]) -> str:
+    """A patch for people: one operation per line (``+`` add, ``-`` remove, ``~`` replace)."""
+    if not ops:
+        return "no differences"
+    signs = {"add": "+", "remove": "-", "replace": "~"}
+    lines = []
+    for op in ops:
+        head = f"{signs.get(op['op'], op['op'])} {op['path']}"
+        lines.append(
+            head if "value" not in op else f"{head} = {json_text(op['value'], compact=True)}"
+        )
+    return "\n".join(lines)
+
+
+@click.command()
+@journal_options
+@config_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per step (JSON Lines).")
+@click.pass_obj
+def history(
+    settings: Settings,
+    /,
+    journal: str,
+    run_id: str | None,
+    allow_torn_tail: bool,
+    as_json: bool,
+    **config: str,
+) -> None:
+    """One line per step of JOURNAL: what each record did to the replay state.
+
+    Each line shows the step, the line (or row), seq, record kind, payload type, the
+    outcome (accepted or rejected, with the error) and a summary of what changed:
+    +pending/-pending effect, +repair KIND, +unsafe effect, +missing REF, +intent,
+    +result, +dedupe, +reconciliation, terminal STATUS, checkpoint ID. With --json each
+    step carries its full RFC 6902 patch.
+    """
+    replay_config = build_config(settings, **config)
+    source = open_source(journal, run_id, allow_torn_tail)
+    previous: Step | None = None
+    feed = Feed(source, progress=False)
+    for current in walk(feed, replay_config):
+        location = source.location if current.index else 0
+        if as_json:
+            if current.record is not None and previous is not None:
+                settings.echo(_step_json(current, previous, source.unit, location))
+        elif current.index:
+            settings.echo(step_line(current, previous, unit=source.unit, location=location))
+        previous = current
+    settings.warn_torn_tail(source.torn_tail, feed.count)
+
+
+def _step_json(current: Step, previous: Step, unit: str, location: int) -> str:
+    record = current.record
+    assert record is not None
+    fault = current.fault
+    error = (
+        None
+        if fault is None
+        else {"kind": str(fault.kind), "retry": str(fault.retry), "message": fault.message}
+    )
+    return json_text(
+        {
+            "step": current.index,
+            unit: location,
+            "journal_seq": record.journal_seq,
+            "record_id": record.record_id,
+            "record_kind": str(record.record_kind),
+            "payload": payload_name(record),
+            "accepted": fault is None,
+            "error": error,
+            "patch": state_diff(previous.state, current.state, via=(record,)),
+        },
+        compact=True,
+    )
+
+
+def pick(
+    steps: Iterable[Step], wanted: Sequence[int], name: str, hint: str = "--at"
+) -> dict[int, Step]:
+    """The steps numbered in ``wanted`` (negative: from the end), streaming.
+
+    Only the wanted steps are kept (and, for negative numbers, a window at the end).
+    ``click.BadParameter`` names the range when a step does not exist.
+    """
+    positives = {k for k in wanted if k >= 0}
+    depth = max((-k for k in wanted if k < 0), default=0)
+    window: collections.deque[Step] = collections.deque(maxlen=max(depth, 1))
+    found: dict[int, Step] = {}
+    last = -1
+    for current in steps:
+        last = current.index
+        if last in positives:
+            found[last] = current
+        window.append(current)
+        if not depth and last >= max(positives):
+            break
+    total = last + 1
+    picked: dict[int, Step] = {}
+    for k in wanted:
+        index = k if k >= 0 else total + k
+        if k >= 0 and k in found:
+            picked[k] = found[k]
+        elif k < 0 and index >= 0:
+            picked[k] = window[index - (total - len(window))]
+        else:
+            message = f"no step {k}: {name} has steps 0 to {total - 1}"
+            raise click.BadParameter(message, param_hint=hint)
+    return picked
+
+
+@click.command()
+@journal_options
+@config_options
+@click.option(
+    "--at", "at", type=int, required=True, help="The step (0: initial state; -1: the last)."
+)
+@click.option(
+    "--path", "pointer", default="", metavar="POINTER", help="Show only this part (a JSON Pointer)."
+)
+@click.option(
+    "--result", "as_result", is_flag=True, help="Show the verdict after the step instead."
+)
+@click.option("--json", "as_json", is_flag=True, help="Compact JSON (the snapshot form).")
+@click.pass_obj
+def show(
+    settings: Settings,
+    /,
+    journal: str,
+    run_id: str | None,
+    allow_torn_tail: bool,
+    at: int,
+    pointer: str,
+    as_result: bool,
+    as_json: bool,
+    **config: str,
+) -> None:
+    """The replay state after step N of JOURNAL, in snapshot form (or the verdict).
+
+    Step 0 is the initial state, step k the state after the k-th record, -1 the last.
+    """
+    replay_config = build_config(settings, **config)
+    source = open_source(journal, run_id, allow_torn_tail)
+    feed = Feed(source, progress=settings.progress)
+    current = pick(walk(feed, replay_config), [at], source.name)[at]
+    settings.warn_torn_tail(source.torn_tail, feed.count)
+    if as_result:
+        result = finish(current.state)
+        settings.echo(to_json(result) if as_json else verdict_text(result, records=current.index))
+        return
+    try:
+        value = select(snapshot(current.state), pointer)
+    except (KeyError, ValueError) as error:
+        raise click.BadParameter(
+            f"{pointer!r}: nothing there ({error})", param_hint="--path"
+        ) from None
+    settings.echo(json_text(value, compact=as_json))
+
+
+@click.command("diff")
+@journal_options
+@config_options
+@click.option("--from", "start", type=int, default=0, show_default=True, help="The earlier step.")
+@click.option(
+    "--to", "stop", type=int, default=-1, show_default=True, help="The later step (-1: the last)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the RFC 6902 JSON Patch.")
+@click.pass_obj
+def diff_command(
+    settings: Settings,
+    /,
+    journal: str,
+    run_id: str | None,
+    allow_torn_tail: bool,
+    start: int,
+    stop: int,
+    as_json: bool,
+    **config: str,
+) -> None:
+    """What changed in the replay state of JOURNAL between step A and step B.
+
+    Prints one operation per line (+ add, - remove, ~ replace, with JSON Pointer paths
+    into the snapshot form), or with --json the RFC 6902 patch that turns state A into
+    state B.
+    """
+    replay_config = build_config(settings, **config)
+    source = open_source(journal, run_id, allow_torn_tail)
+    feed = Feed(source, progress=settings.progress)
+    steps = pick(walk(feed, replay_config), [start, stop], source.name, "--from/--to")
+    settings.warn_torn_tail(source.torn_tail, feed.count)
+    ops = state_diff(steps[start].state, steps[stop].state)
+    settings.echo(json_text(ops, compact=True) if as_json else patch_text(ops))
