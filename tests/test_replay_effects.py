@@ -17,13 +17,15 @@ from replaykit import (
 )
 from replaykit.model import (
     EffectTerminalStatus,
+    OutputDeliveryIntentRecord,
+    OutputDeliveryResultRecord,
     OutputDispatchStatus,
     ReplayPendingSideEffect,
     ReplayRepairKind,
     ReplayRepairNeeded,
     RetryClassification,
 )
-from replaykit.replay.state import STATE_FIELDS
+from replaykit.replay.state import STATE_FIELDS, OutputIntentState, OutputResultState
 from replaykit.testing.builders import (
     effect_intent,
     effect_result,
@@ -132,8 +134,21 @@ def test_step_output_records_fill_their_maps() -> None:
     state = fold(records)
     assert state.output_intents["output.1"].record_id == records[0].record_id
     assert state.output_intents["output.1"].journal_seq == 1
-    assert state.output_intents["output.1"].intent == records[0].payload
-    assert state.output_results["output.1"] == records[1].payload
+    intent = records[0].payload
+    assert isinstance(intent, OutputDeliveryIntentRecord)
+    assert state.output_intents["output.1"] == OutputIntentState(
+        record_id=records[0].record_id,
+        journal_seq=1,
+        delivery_id="output.1",
+        idempotency_key=intent.idempotency_key,
+        dedupe_key="dedupe.k",
+        sink_ref=intent.sink_ref,
+    )
+    result = records[1].payload
+    assert isinstance(result, OutputDeliveryResultRecord)
+    assert state.output_results["output.1"] == OutputResultState(
+        record_id=records[1].record_id, journal_seq=2, dispatch_status=result.dispatch_status
+    )
     assert state.output_dedupes["dedupe.k"] == records[2].payload
     assert state.output_reconciliations["output.2"] == records[3].payload
     assert list(state.repair_needed) == [
@@ -150,7 +165,7 @@ def test_step_output_records_fill_their_maps() -> None:
 def test_step_output_intent_replaces_earlier_intent() -> None:
     records = journal(output_intent("output.1"), output_intent("output.1", dedupe_key="dedupe.2"))
     held = fold(records).output_intents["output.1"]
-    assert (held.record_id, held.intent.dedupe_key) == (records[1].record_id, "dedupe.2")
+    assert (held.record_id, held.dedupe_key) == (records[1].record_id, "dedupe.2")
 
 
 def test_step_output_result_with_failed_status_still_counts() -> None:

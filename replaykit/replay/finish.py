@@ -70,7 +70,7 @@ def finish(state: ReplayState) -> ReplayResult:
         if stored is not None:
             output_repairs.append(stored)
             continue
-        dedupe = state.output_dedupes.get(intent_state.intent.dedupe_key)
+        dedupe = state.output_dedupes.get(intent_state.dedupe_key)
         if dedupe is not None:
             output_repairs.append(_from_dedupe(intent_state, dedupe))
             continue
@@ -110,7 +110,7 @@ def finish(state: ReplayState) -> ReplayResult:
 def _from_dedupe(
     state: OutputIntentState, dedupe: OutputDeliveryDedupeRecord
 ) -> OutputDeliveryReconciliationRecord:
-    intent = state.intent
+    intent = state
     return OutputDeliveryReconciliationRecord(
         delivery_id=intent.delivery_id,
         intent_record_id=state.record_id,
@@ -128,7 +128,7 @@ def _from_dedupe(
 
 
 def _unsafe_output(state: OutputIntentState) -> OutputDeliveryReconciliationRecord:
-    intent = state.intent
+    intent = state
     return OutputDeliveryReconciliationRecord(
         delivery_id=intent.delivery_id,
         intent_record_id=state.record_id,

@@ -4,7 +4,7 @@ Small, ordered collections (the repair list, the unsafe pending list, the missin
 set) are pyrsistent's. The maps that grow with the journal (``seen_records`` above all,
 one entry per accepted record) are ``immutables.Map``, a C hash array mapped trie: at
 100k entries its ``set`` is about 3x and its miss ``get`` about 15x faster than
-``pmap``'s (``bench/maps.py``). Both share structure, so keeping every state of a fold
+``pmap``'s (``bench/bench_maps.py``). Both share structure, so keeping every state of a fold
 costs only what each step changed.
 
 ``seen_records`` maps each accepted record id to ``None``, or, for a record that may be
@@ -17,7 +17,7 @@ comparison, at a small fraction of the memory.
 
 from __future__ import annotations
 
-from typing import Any, Final, final
+from typing import Any, Final, Protocol, Self, final
 
 import attrs
 import immutables
@@ -27,14 +27,23 @@ from replaykit.model import (
     OutputDeliveryDedupeRecord,
     OutputDeliveryIntentRecord,
     OutputDeliveryReconciliationRecord,
-    OutputDeliveryResultRecord,
+    OutputDispatchStatus,
     ReplayPendingSideEffect,
     ReplayRepairNeeded,
     RunCheckpoint,
 )
 from replaykit.replay.config import ReplayConfig
 
-__all__ = ["OutputIntentState", "ReplayState", "initial_state"]
+__all__ = [
+    "STATE_FIELDS",
+    "OutputIntentState",
+    "OutputResultState",
+    "ReplayState",
+    "build_state",
+    "evolve_state",
+    "evolver",
+    "initial_state",
+]
 
 
 _EMPTY_MAP: Final[immutables.Map[Any, Any]] = immutables.Map()
@@ -43,13 +52,47 @@ _EMPTY_VECTOR: Final[PVector[Any]] = pvector()
 
 
 @final
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class OutputIntentState:
-    """An output-delivery intent with the id and seq of the record that carried it."""
+    """What the fold keeps of an output-delivery intent: its record and what ``finish`` uses.
+
+    The reference keeps the whole intent; ``finish`` reads only these fields, and the
+    record itself stays in the journal (``record_id``). Keeping less lets a streaming
+    replay of a long journal stay small.
+    """
 
     record_id: str
     journal_seq: int
-    intent: OutputDeliveryIntentRecord
+    delivery_id: str
+    idempotency_key: str | None
+    dedupe_key: str
+    sink_ref: str
+
+    @classmethod
+    def of(cls, record_id: str, journal_seq: int, intent: OutputDeliveryIntentRecord) -> Self:
+        """The state kept for ``intent``, carried by record ``record_id`` at ``journal_seq``."""
+        return cls(
+            record_id=record_id,
+            journal_seq=journal_seq,
+            delivery_id=intent.delivery_id,
+            idempotency_key=intent.idempotency_key,
+            dedupe_key=intent.dedupe_key,
+            sink_ref=intent.sink_ref,
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OutputResultState:
+    """What the fold keeps of an output-delivery result: the record that closed it.
+
+    ``finish`` only asks whether a delivery has a result; the record id, seq and dispatch
+    status say which record that was and how the delivery ended.
+    """
+
+    record_id: str
+    journal_seq: int
+    dispatch_status: OutputDispatchStatus
 
 
 @final
@@ -65,7 +108,7 @@ class ReplayState:
     unsafe_pending_side_effects: PVector[ReplayPendingSideEffect] = _EMPTY_VECTOR
     pending_effects: immutables.Map[str, ReplayPendingSideEffect] = _EMPTY_MAP
     output_intents: immutables.Map[str, OutputIntentState] = _EMPTY_MAP
-    output_results: immutables.Map[str, OutputDeliveryResultRecord] = _EMPTY_MAP
+    output_results: immutables.Map[str, OutputResultState] = _EMPTY_MAP
     output_dedupes: immutables.Map[str, OutputDeliveryDedupeRecord] = _EMPTY_MAP
     output_reconciliations: immutables.Map[str, OutputDeliveryReconciliationRecord] = _EMPTY_MAP
     terminal_status: str | None = None
@@ -101,3 +144,72 @@ def _make_builder() -> Any:
 #: ``build_state(config, last_journal_seq, ...)``: a new state from all its fields, in
 #: declaration order, without the cost of ``attrs.evolve`` (generated once, here).
 build_state: Final = _make_builder()
+
+
+_STEP_FIELDS: Final = ("last_journal_seq", "seen_records", "missing_content_refs", "repair_needed")
+
+
+def _make_evolve() -> Any:
+    setters = [ReplayState.__dict__[name].__set__ for name in STATE_FIELDS]
+    rest = [name for name in STATE_FIELDS if name != "config" and name not in _STEP_FIELDS]
+    params = ", ".join([*_STEP_FIELDS, *(f"{name}=KEEP" for name in rest)])
+    body = ["    o = new(cls)"]
+    for index, name in enumerate(STATE_FIELDS):
+        if name == "config":
+            value = "state.config"
+        elif name in _STEP_FIELDS:
+            value = name
+        else:
+            value = f"state.{name} if {name} is KEEP else {name}"
+        body.append(f"    s{index}(o, {value})")
+    source = f"def evolve(state, {params}):\n" + "\n".join(body) + "\n    return o\n"
+    namespace: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
+    namespace.update(new=object.__new__, cls=ReplayState, KEEP=object())
+    exec(source, namespace)
+    return namespace["evolve"]
+
+
+#: ``evolve_state(state, last_journal_seq, seen_records, missing_content_refs,
+#: repair_needed, **changed)``: the state after one step, in one copy. The four step
+#: fields are always given; any other field not named keeps its value (generated once).
+class _Evolve(Protocol):
+    def __call__(
+        self,
+        state: ReplayState,
+        last_journal_seq: int | None,
+        seen_records: immutables.Map[str, bytes | None],
+        missing_content_refs: PSet[str],
+        repair_needed: PVector[ReplayRepairNeeded],
+        *,
+        unsafe_pending_side_effects: PVector[ReplayPendingSideEffect] = ...,
+        pending_effects: immutables.Map[str, ReplayPendingSideEffect] = ...,
+        output_intents: immutables.Map[str, OutputIntentState] = ...,
+        output_results: immutables.Map[str, OutputResultState] = ...,
+        output_dedupes: immutables.Map[str, OutputDeliveryDedupeRecord] = ...,
+        output_reconciliations: immutables.Map[str, OutputDeliveryReconciliationRecord] = ...,
+        terminal_status: str | None = ...,
+        latest_checkpoint: RunCheckpoint | None = ...,
+    ) -> ReplayState: ...
+
+
+evolve_state: Final[_Evolve] = _make_evolve()
+
+
+def evolver(*changed: str) -> Any:
+    """A copy function specialised for one rule: ``f(state, seq, seen, missing, repairs,
+    *changed_values)`` sets the four step fields and the ``changed`` fields, in that
+    order, and keeps the rest (no per-field test of what was given)."""
+    unknown = set(changed) - set(STATE_FIELDS)
+    if unknown:
+        raise ValueError(f"not ReplayState fields: {sorted(unknown)}")
+    setters = [ReplayState.__dict__[name].__set__ for name in STATE_FIELDS]
+    body = ["    o = new(cls)"]
+    for index, name in enumerate(STATE_FIELDS):
+        given = name in _STEP_FIELDS or name in changed
+        body.append(f"    s{index}(o, {name if given else 'state.' + name})")
+    params = ", ".join(["state", *_STEP_FIELDS, *changed])
+    source = f"def evolve({params}):\n" + "\n".join(body) + "\n    return o\n"
+    namespace: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
+    namespace.update(new=object.__new__, cls=ReplayState)
+    exec(source, namespace)
+    return namespace["evolve"]

@@ -16,7 +16,7 @@ refs, (7) the payload's own rule, (8) remember the record and its seq.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import immutables
 from pyrsistent import PSet, PVector
@@ -33,7 +33,6 @@ from replaykit.model import (
     JournalRecordKind,
     MissingContentPolicy,
     OutputDeliveryDedupeRecord,
-    OutputDeliveryEventRecord,
     OutputDeliveryIntentRecord,
     OutputDeliveryReconciliationRecord,
     OutputDeliveryResultRecord,
@@ -48,7 +47,14 @@ from replaykit.model import (
     TerminalResultMarker,
     duplicate_allowed,
 )
-from replaykit.replay.state import OutputIntentState, ReplayState, build_state
+from replaykit.replay.config import ReplayConfig
+from replaykit.replay.state import (
+    OutputIntentState,
+    OutputResultState,
+    ReplayState,
+    evolve_state,
+    evolver,
+)
 from replaykit.wire.codec import record_digest
 
 __all__ = [
@@ -56,8 +62,11 @@ __all__ = [
     "ERROR_DUPLICATE",
     "ERROR_ORDER",
     "ERROR_SCHEMA",
+    "PAYLOAD_RULES",
     "Rejected",
     "apply",
+    "observe_content_refs",
+    "pending_from_recovery",
     "pending_repair_kind",
 ]
 
@@ -115,120 +124,115 @@ def pending_repair_kind(retry_allowed: bool) -> ReplayRepairKind:
     return ReplayRepairKind.NON_IDEMPOTENT_PENDING_SIDE_EFFECT
 
 
-class _Draft:
-    """The fields one step changes; it lives only inside ``apply``."""
-
-    __slots__ = (
-        "checkpoint",
-        "missing",
-        "output_dedupes",
-        "output_intents",
-        "output_reconciliations",
-        "output_results",
-        "pending",
-        "record",
-        "repairs",
-        "state",
-        "terminal",
-        "unsafe",
+def _repair(
+    record: JournalRecord, kind: ReplayRepairKind, reason: str, retry: RetryClassification
+) -> ReplayRepairNeeded:
+    return ReplayRepairNeeded(
+        kind=kind,
+        record_id=record.record_id,
+        journal_seq=record.journal_seq,
+        reason=reason,
+        retry=retry,
     )
 
-    def __init__(self, state: ReplayState, record: JournalRecord) -> None:
-        self.state = state
-        self.record = record
-        self.missing: PSet[str] = state.missing_content_refs
-        self.repairs: PVector[ReplayRepairNeeded] = state.repair_needed
-        self.unsafe: PVector[ReplayPendingSideEffect] = state.unsafe_pending_side_effects
-        self.pending = state.pending_effects
-        self.output_intents = state.output_intents
-        self.output_results = state.output_results
-        self.output_dedupes = state.output_dedupes
-        self.output_reconciliations = state.output_reconciliations
-        self.terminal = state.terminal_status
-        self.checkpoint = state.latest_checkpoint
 
-    def repair(self, kind: ReplayRepairKind, reason: str, retry: RetryClassification) -> None:
-        record = self.record
-        self.repairs = self.repairs.append(
-            ReplayRepairNeeded(
-                kind=kind,
-                record_id=record.record_id,
-                journal_seq=record.journal_seq,
-                reason=reason,
-                retry=retry,
-            )
-        )
+def observe_content_refs(
+    config: ReplayConfig,
+    record: JournalRecord,
+    refs: Sequence[str],
+    missing: PSet[str],
+    repairs: PVector[ReplayRepairNeeded],
+) -> tuple[PSet[str], PVector[ReplayRepairNeeded]]:
+    """Step 6 (and the checkpoint manifest): record the refs that are not available.
 
-    def observe_content_refs(self, refs: Sequence[str]) -> None:
-        """Step 6 (and the checkpoint manifest): record refs that are not available."""
-        available = self.state.config.available_content_refs
-        if available is None or not refs:
-            return
-        before = self.missing
-        missing = [ref for ref in refs if ref not in available and ref not in before]
-        if not missing:
-            return
-        repairing = self.state.config.missing_content_policy in _REPAIRING_POLICIES
-        for ref in missing:
-            self.missing = self.missing.add(ref)
-            if repairing:
-                self.repair(
+    The refs to record are chosen before any is added, so a ref repeated inside one
+    list is recorded (and repaired) twice, as the reference does.
+    """
+    available = config.available_content_refs
+    if available is None or not refs:
+        return missing, repairs
+    taken = [ref for ref in refs if ref not in available and ref not in missing]
+    repairing = config.missing_content_policy in _REPAIRING_POLICIES
+    for ref in taken:
+        missing = missing.add(ref)
+        if repairing:
+            repairs = repairs.append(
+                _repair(
+                    record,
                     ReplayRepairKind.MISSING_CONTENT_REF,
                     f"content ref {ref} is missing for replay",
                     RetryClassification.USER_ACTION_NEEDED,
                 )
+            )
+    return missing, repairs
 
-    def build(self, seen: immutables.Map[str, bytes | None], last_seq: int | None) -> ReplayState:
-        state = self.state
-        return build_state(  # type: ignore[no-any-return]
-            state.config,
-            last_seq,
-            seen,
-            self.missing,
-            self.repairs,
-            self.unsafe,
-            self.pending,
-            self.output_intents,
-            self.output_results,
-            self.output_dedupes,
-            self.output_reconciliations,
-            self.terminal,
-            self.checkpoint,
+
+# Step 7, one rule per payload variant. Each gets the state before the record, the
+# record, its payload, and the four fields steps 6 and 8 have already moved (seq, seen
+# set, missing refs, repairs); each returns the state after the record, in one copy.
+
+Seen: TypeAlias = immutables.Map[str, bytes | None]
+Missing: TypeAlias = PSet[str]
+Repairs: TypeAlias = PVector[ReplayRepairNeeded]
+
+
+def _checkpoint(
+    state: ReplayState,
+    record: JournalRecord,
+    checkpoint: RunCheckpoint,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    if checkpoint.covers_journal_seq > seq:
+        repairs = repairs.append(
+            _repair(
+                record,
+                ReplayRepairKind.CHECKPOINT_INVALID,
+                CHECKPOINT_PAST_SEQ,
+                RetryClassification.REPAIR_NEEDED,
+            )
         )
-
-
-# Step 7, one rule per payload variant. -------------------------------------------------
-
-
-def _checkpoint(draft: _Draft, checkpoint: RunCheckpoint) -> None:
-    record = draft.record
-    if checkpoint.covers_journal_seq > record.journal_seq:
-        draft.repair(
-            ReplayRepairKind.CHECKPOINT_INVALID,
-            CHECKPOINT_PAST_SEQ,
-            RetryClassification.REPAIR_NEEDED,
-        )
-        left = draft.build(draft.state.seen_records, draft.state.last_journal_seq)
+        # Rejected, but the content-ref and checkpoint repairs stay (the seq and the
+        # seen set do not move).
+        left = evolve_state(state, state.last_journal_seq, state.seen_records, missing, repairs)
         raise Rejected(ContractViolation(message=CHECKPOINT_PAST_SEQ), left)
-    draft.observe_content_refs(checkpoint.content_ref_manifest)
-    current = draft.checkpoint
+    missing, repairs = observe_content_refs(
+        state.config, record, checkpoint.content_ref_manifest, missing, repairs
+    )
+    current = state.latest_checkpoint
     if current is None or (
         checkpoint.covers_journal_seq,
         checkpoint.checkpoint_seq,
         checkpoint.created_at_millis,
     ) > (current.covers_journal_seq, current.checkpoint_seq, current.created_at_millis):
-        draft.checkpoint = checkpoint
+        current = checkpoint
+    return evolve_state(state, seq, seen, missing, repairs, latest_checkpoint=current)
 
 
-def _recovery(draft: _Draft, recovery: RecoveryMarker) -> None:
+def _recovery(
+    state: ReplayState,
+    record: JournalRecord,
+    recovery: RecoveryMarker,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    unsafe = state.unsafe_pending_side_effects
     for entry in recovery.unsafe_pending:
         pending = pending_from_recovery(entry)
-        draft.repair(
-            pending_repair_kind(pending.retry_allowed),
-            pending.unsafe_pending_reason,
-            RetryClassification.REPAIR_NEEDED,
+        repairs = repairs.append(
+            _repair(
+                record,
+                pending_repair_kind(pending.retry_allowed),
+                pending.unsafe_pending_reason,
+                RetryClassification.REPAIR_NEEDED,
+            )
         )
-        draft.unsafe = draft.unsafe.append(pending)
+        unsafe = unsafe.append(pending)
+    return evolve_state(state, seq, seen, missing, repairs, unsafe_pending_side_effects=unsafe)
 
 
 def pending_from_recovery(entry: PendingSideEffect) -> ReplayPendingSideEffect:
@@ -243,66 +247,151 @@ def pending_from_recovery(entry: PendingSideEffect) -> ReplayPendingSideEffect:
     )
 
 
-def _effect_intent(draft: _Draft, intent: EffectIntent) -> None:
-    draft.pending = draft.pending.set(
-        intent.effect_id,
-        ReplayPendingSideEffect(
-            effect_id=intent.effect_id,
-            intent_record_id=draft.record.record_id,
-            idempotency_key=intent.idempotency_key,
-            dedupe_key=intent.dedupe_key,
-            unsafe_pending_reason=EFFECT_NO_RESULT,
-            retry_allowed=intent.idempotency_key is not None or intent.dedupe_key is not None,
-        ),
+#: The two hottest rules copy through a specialised function (see ``evolver``).
+_with_pending: Final[Callable[..., ReplayState]] = evolver("pending_effects")
+_with_steps: Final[Callable[..., ReplayState]] = evolver()
+
+
+def _effect_intent(
+    state: ReplayState,
+    record: JournalRecord,
+    intent: EffectIntent,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    pending = ReplayPendingSideEffect(
+        effect_id=intent.effect_id,
+        intent_record_id=record.record_id,
+        idempotency_key=intent.idempotency_key,
+        dedupe_key=intent.dedupe_key,
+        unsafe_pending_reason=EFFECT_NO_RESULT,
+        retry_allowed=intent.idempotency_key is not None or intent.dedupe_key is not None,
     )
+    effects = state.pending_effects.set(intent.effect_id, pending)
+    return _with_pending(state, seq, seen, missing, repairs, effects)
 
 
-def _effect_result(draft: _Draft, result: EffectResult) -> None:
-    if result.effect_id in draft.pending:
-        draft.pending = draft.pending.delete(result.effect_id)
+def _effect_result(
+    state: ReplayState,
+    record: JournalRecord,
+    result: EffectResult,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    effects = state.pending_effects
+    if result.effect_id in effects:
+        effects = effects.delete(result.effect_id)
+    return _with_pending(state, seq, seen, missing, repairs, effects)
 
 
-def _output_intent(draft: _Draft, intent: OutputDeliveryIntentRecord) -> None:
-    record = draft.record
-    draft.output_intents = draft.output_intents.set(
-        intent.delivery_id, OutputIntentState(record.record_id, record.journal_seq, intent)
+def _output_intent(
+    state: ReplayState,
+    record: JournalRecord,
+    intent: OutputDeliveryIntentRecord,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    held = OutputIntentState.of(record.record_id, seq, intent)
+    intents = state.output_intents.set(intent.delivery_id, held)
+    return evolve_state(state, seq, seen, missing, repairs, output_intents=intents)
+
+
+def _output_result(
+    state: ReplayState,
+    record: JournalRecord,
+    result: OutputDeliveryResultRecord,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    held = OutputResultState(
+        record_id=record.record_id, journal_seq=seq, dispatch_status=result.dispatch_status
     )
+    results = state.output_results.set(result.delivery_id, held)
+    return evolve_state(state, seq, seen, missing, repairs, output_results=results)
 
 
-def _output_result(draft: _Draft, result: OutputDeliveryResultRecord) -> None:
-    draft.output_results = draft.output_results.set(result.delivery_id, result)
+def _output_dedupe(
+    state: ReplayState,
+    record: JournalRecord,
+    dedupe: OutputDeliveryDedupeRecord,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    dedupes = state.output_dedupes.set(dedupe.dedupe_key, dedupe)
+    return evolve_state(state, seq, seen, missing, repairs, output_dedupes=dedupes)
 
 
-def _output_dedupe(draft: _Draft, dedupe: OutputDeliveryDedupeRecord) -> None:
-    draft.output_dedupes = draft.output_dedupes.set(dedupe.dedupe_key, dedupe)
-
-
-def _output_reconciliation(draft: _Draft, recon: OutputDeliveryReconciliationRecord) -> None:
-    draft.output_reconciliations = draft.output_reconciliations.set(recon.delivery_id, recon)
-    draft.repair(
-        ReplayRepairKind.OUTPUT_DELIVERY_RECONCILIATION,
-        recon.unsafe_pending_reason,
-        RetryClassification.REPAIR_NEEDED,
+def _output_reconciliation(
+    state: ReplayState,
+    record: JournalRecord,
+    recon: OutputDeliveryReconciliationRecord,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    recons = state.output_reconciliations.set(recon.delivery_id, recon)
+    repairs = repairs.append(
+        _repair(
+            record,
+            ReplayRepairKind.OUTPUT_DELIVERY_RECONCILIATION,
+            recon.unsafe_pending_reason,
+            RetryClassification.REPAIR_NEEDED,
+        )
     )
+    return evolve_state(state, seq, seen, missing, repairs, output_reconciliations=recons)
 
 
-def _output_event(draft: _Draft, event: OutputDeliveryEventRecord) -> None:
-    return
-
-
-def _run_lifecycle(draft: _Draft, lifecycle: RunLifecycleRecord) -> None:
+def _run_lifecycle(
+    state: ReplayState,
+    record: JournalRecord,
+    lifecycle: RunLifecycleRecord,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
     if lifecycle.status in TERMINAL_LIFECYCLE:
-        draft.terminal = lifecycle.status
+        return evolve_state(state, seq, seen, missing, repairs, terminal_status=lifecycle.status)
+    return evolve_state(state, seq, seen, missing, repairs)
 
 
-def _terminal_result(draft: _Draft, marker: TerminalResultMarker) -> None:
-    if marker.effect_id in draft.pending:
-        draft.pending = draft.pending.delete(marker.effect_id)
-    draft.terminal = marker.terminal_status
+def _terminal_result(
+    state: ReplayState,
+    record: JournalRecord,
+    marker: TerminalResultMarker,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    effects = state.pending_effects
+    if marker.effect_id in effects:
+        effects = effects.delete(marker.effect_id)
+    return evolve_state(
+        state,
+        seq,
+        seen,
+        missing,
+        repairs,
+        pending_effects=effects,
+        terminal_status=marker.terminal_status,
+    )
 
 
-#: Step 7 dispatch: payload class -> rule. Every other payload changes nothing.
-PAYLOAD_RULES: Final[dict[type, Callable[[_Draft, Any], None]]] = {
+#: Step 7 dispatch: payload class -> rule. Every other payload (output ``event``
+#: records, ignored payloads, ``turn_lifecycle``) changes nothing but steps 6 and 8.
+PAYLOAD_RULES: Final[dict[type, Callable[..., ReplayState]]] = {
     RunCheckpoint: _checkpoint,
     RecoveryMarker: _recovery,
     EffectIntent: _effect_intent,
@@ -311,7 +400,6 @@ PAYLOAD_RULES: Final[dict[type, Callable[[_Draft, Any], None]]] = {
     OutputDeliveryResultRecord: _output_result,
     OutputDeliveryDedupeRecord: _output_dedupe,
     OutputDeliveryReconciliationRecord: _output_reconciliation,
-    OutputDeliveryEventRecord: _output_event,
     RunLifecycleRecord: _run_lifecycle,
     TerminalResultMarker: _terminal_result,
 }
@@ -333,19 +421,24 @@ def apply(state: ReplayState, record: JournalRecord) -> ReplayState:
     if stored is not _ABSENT:
         raise Rejected(ERROR_DUPLICATE, state)
     # 4. Strictly increasing seq (gaps allowed).
+    seq = record.journal_seq
     last = state.last_journal_seq
-    if last is not None and record.journal_seq <= last:
+    if last is not None and seq <= last:
         raise Rejected(ERROR_ORDER, state)
     # 5. Sealed run: only checkpoint and recovery records may follow a terminal status.
     if state.terminal_status is not None and record.record_kind not in _SEALED_EXEMPT:
         raise Rejected(ERROR_AFTER_TERMINAL, state)
-    draft = _Draft(state, record)
     # 6. Envelope content refs.
-    draft.observe_content_refs(record.content_refs)
-    # 7. The payload's rule.
-    rule = PAYLOAD_RULES.get(record.payload.__class__)
-    if rule is not None:
-        rule(draft, record.payload)
-    # 8. Remember the record and its seq.
+    missing, repairs = state.missing_content_refs, state.repair_needed
+    if state.config.available_content_refs is not None:
+        missing, repairs = observe_content_refs(
+            state.config, record, record.content_refs, missing, repairs
+        )
+    # 8. (taken before 7, which may only reject) Remember the record and its seq.
     seen = seen.set(record_id, record_digest(record) if allowed else None)
-    return draft.build(seen, record.journal_seq)
+    # 7. The payload's rule.
+    payload = record.payload
+    rule = PAYLOAD_RULES.get(payload.__class__)
+    if rule is None:
+        return _with_steps(state, seq, seen, missing, repairs)
+    return rule(state, record, payload, seq, seen, missing, repairs)
