@@ -41,6 +41,7 @@ from replaykit.replay import (
     replay,
     step,
 )
+from replaykit.timetravel import Timeline, diff, fingerprint, restore, snapshot
 from replaykit.wire import DecodeError, from_data, from_json, to_data, to_json
 
 __version__ = "0.1.0"
@@ -71,8 +72,11 @@ __all__ = [
     "ReplayStatus",
     "RunCheckpoint",
     "RunScope",
+    "Timeline",
     "check_cursor_compatibility",
+    "diff",
     "durable_replay_support",
+    "fingerprint",
     "finish",
     "from_data",
     "from_json",
@@ -80,6 +84,8 @@ __all__ = [
     "journal_cursor_for_seq",
     "lint",
     "replay",
+    "restore",
+    "snapshot",
     "step",
     "to_data",
     "to_json",
