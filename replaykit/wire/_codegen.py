@@ -368,6 +368,8 @@ def _encoder_source(
         )
         value = f"o.{attr}"
         one = "v" if plain else f"{func}(v)"
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            one = "v._value_"  # plain strings out, not enum members
         if presence is Presence.REQUIRED and prefix == "encm" and kind in INTERNED:
             memo = f"memo_{kind.__name__}"
             lines.append(f"    v = {value}")
