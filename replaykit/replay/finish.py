@@ -107,39 +107,47 @@ def finish(state: ReplayState) -> ReplayResult:
     )
 
 
-def _from_dedupe(
-    state: OutputIntentState, dedupe: OutputDeliveryDedupeRecord
+def _reconciliation(
+    intent: OutputIntentState,
+    external_operation_id: str | None,
+    terminal_status: OutputDispatchStatus,
+    reason: str,
+    decision: ReplayRepairDecision,
 ) -> OutputDeliveryReconciliationRecord:
-    intent = state
+    """A reconciliation ``finish`` derives for an undelivered intent (never resendable)."""
     return OutputDeliveryReconciliationRecord(
         delivery_id=intent.delivery_id,
-        intent_record_id=state.record_id,
+        intent_record_id=intent.record_id,
         side_effect_kind=EffectKind.OUTPUT_DELIVERY,
         idempotency_key=intent.idempotency_key,
         dedupe_key=intent.dedupe_key,
-        external_operation_id=dedupe.prior_external_operation_id,
-        terminal_status=dedupe.prior_terminal_status,
+        external_operation_id=external_operation_id,
+        terminal_status=terminal_status,
         terminal_append_status=TerminalAppendStatus.NOT_ATTEMPTED,
         reconciliation_adapter=intent.sink_ref,
-        unsafe_pending_reason=DEDUPE_PROOF_REASON,
-        replay_decision=ReplayRepairDecision.COMPLETED_BY_DEDUPE_PROOF,
+        unsafe_pending_reason=reason,
+        replay_decision=decision,
         resend_allowed=False,
     )
 
 
-def _unsafe_output(state: OutputIntentState) -> OutputDeliveryReconciliationRecord:
-    intent = state
-    return OutputDeliveryReconciliationRecord(
-        delivery_id=intent.delivery_id,
-        intent_record_id=state.record_id,
-        side_effect_kind=EffectKind.OUTPUT_DELIVERY,
-        idempotency_key=intent.idempotency_key,
-        dedupe_key=intent.dedupe_key,
-        external_operation_id=None,
-        terminal_status=OutputDispatchStatus.RECONCILIATION_NEEDED,
-        terminal_append_status=TerminalAppendStatus.NOT_ATTEMPTED,
-        reconciliation_adapter=intent.sink_ref,
-        unsafe_pending_reason=UNSAFE_OUTPUT_REASON,
-        replay_decision=ReplayRepairDecision.UNSAFE_PENDING,
-        resend_allowed=False,
+def _from_dedupe(
+    intent: OutputIntentState, dedupe: OutputDeliveryDedupeRecord
+) -> OutputDeliveryReconciliationRecord:
+    return _reconciliation(
+        intent,
+        dedupe.prior_external_operation_id,
+        dedupe.prior_terminal_status,
+        DEDUPE_PROOF_REASON,
+        ReplayRepairDecision.COMPLETED_BY_DEDUPE_PROOF,
+    )
+
+
+def _unsafe_output(intent: OutputIntentState) -> OutputDeliveryReconciliationRecord:
+    return _reconciliation(
+        intent,
+        None,
+        OutputDispatchStatus.RECONCILIATION_NEEDED,
+        UNSAFE_OUTPUT_REASON,
+        ReplayRepairDecision.UNSAFE_PENDING,
     )

@@ -3,9 +3,9 @@
 Small, ordered collections (the repair list, the unsafe pending list, the missing-ref
 set) are pyrsistent's. The maps that grow with the journal (``seen_records`` above all,
 one entry per accepted record) are ``immutables.Map``, a C hash array mapped trie: at
-100k entries its ``set`` is about 3x and its miss ``get`` about 15x faster than
-``pmap``'s (``bench/bench_maps.py``). Both share structure, so keeping every state of a fold
-costs only what each step changed.
+100k entries, growing it by ``set`` is about 6x and a miss ``get`` about 11x faster
+than with ``pmap`` (``python bench/bench_maps.py``). Both share structure, so keeping
+every state of a fold costs only what each step changed.
 
 ``seen_records`` maps each accepted record id to ``None``, or, for a record that may be
 repeated as an idempotent duplicate (it has an envelope idempotency or dedupe key, or is
