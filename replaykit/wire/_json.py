@@ -125,6 +125,9 @@ def parse_compact(data: bytes | str) -> tuple[Any, bytes | None]:
     so a caller can tell cheaply whether they are a value's canonical encoding.
     """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    # White space around the document means nothing (a line read from a file keeps its
+    # newline); the compact form is compared without it.
+    raw = raw.strip(b" \t\r\n")
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
