@@ -93,6 +93,12 @@ def _decoder_for(cls: Any) -> Callable[[Any], Any]:
     special = _SPECIAL_DECODERS.get(cls)
     if special is not None:
         return special
+    found = _find_decoder(cls)
+    _SPECIAL_DECODERS[cls] = found  # remembered: later calls take the lookup above
+    return found
+
+
+def _find_decoder(cls: Any) -> Callable[[Any], Any]:
     if cls in ERRORS.values():
         return dec_error
     if isinstance(cls, type) and issubclass(cls, EventStreamScope):
