@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from replay_support import read_journal
 from returns.result import Failure, Success
 
 from replaykit import (
@@ -58,11 +59,6 @@ def _config_id(data: dict[str, Any]) -> str:
     return f"{data['mode']},{shown},{data['missing_content_policy']}"
 
 
-def _journal(name: str) -> list[JournalRecord]:
-    lines = (DATA / name).read_bytes().splitlines()
-    return [from_json(JournalRecord, line).unwrap() for line in lines if line.strip()]
-
-
 class Case:
     """One golden case: records, configuration and what the reference produced."""
 
@@ -78,7 +74,7 @@ def _cases() -> list[Any]:
     out = []
     for entry in json.loads((DATA / "expected.json").read_text("utf-8")):
         name = entry["example"].removesuffix(".jsonl")
-        case = Case(_journal(entry["example"]), entry["config"], entry["expected"])
+        case = Case(read_journal(DATA / entry["example"]), entry["config"], entry["expected"])
         out.append(pytest.param(case, id=f"{name}[{_config_id(entry['config'])}]"))
     for line in (DATA / "upstream-scenarios.jsonl").read_text("utf-8").splitlines():
         scenario = json.loads(line)

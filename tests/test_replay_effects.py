@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from returns.result import Failure, Success
+from replay_support import fold
+from returns.result import Failure
 
 from replaykit import (
     JournalRecord,
-    ReplayConfig,
-    ReplayMode,
-    ReplayState,
     finish,
-    initial_state,
     step,
 )
 from replaykit.model import (
@@ -42,18 +39,6 @@ from replaykit.testing.builders import (
     turn_lifecycle,
     with_envelope,
 )
-
-AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
-
-
-def fold(records: list[JournalRecord], config: ReplayConfig = AUDIT) -> ReplayState:
-    state = initial_state(config)
-    for record in records:
-        outcome = step(state, record)
-        assert isinstance(outcome, Success), outcome
-        state = outcome.unwrap()
-    return state
-
 
 # 7. Effects. ---------------------------------------------------------------------------------
 

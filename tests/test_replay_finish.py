@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from replay_support import fold
 from returns.result import Success
 
 from replaykit import (
     JournalRecord,
     ReplayConfig,
     ReplayMode,
-    ReplayState,
     finish,
     initial_state,
     step,
@@ -40,18 +40,8 @@ from replaykit.testing.builders import (
     with_envelope,
 )
 
-AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
 DEDUPE_REASON = "repair replay found completed dedupe proof"
 UNSAFE_REASON = "repair replay cannot resend output delivery without completed dedupe proof"
-
-
-def fold(records: list[JournalRecord], config: ReplayConfig = AUDIT) -> ReplayState:
-    state = initial_state(config)
-    for record in records:
-        outcome = step(state, record)
-        assert isinstance(outcome, Success), outcome
-        state = outcome.unwrap()
-    return state
 
 
 # 1. Open effects. ----------------------------------------------------------------------------

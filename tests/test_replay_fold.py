@@ -8,11 +8,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from replay_support import AUDIT, read_journal
 from returns.result import Failure, Success
 
 from replaykit import (
@@ -21,7 +21,6 @@ from replaykit import (
     ReplayMode,
     examples,
     finish,
-    from_json,
     initial_state,
     lint,
     replay,
@@ -40,7 +39,6 @@ from replaykit.testing.builders import (
 )
 from replaykit.testing.strategies import adversarial_journals, journals, replay_configs
 
-AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
 CHECKED = ReplayConfig(ReplayMode.RESUME_REPLAY, available_content_refs=["content.1"])
 
 
@@ -134,38 +132,13 @@ def test_lint_goes_on_from_fault_state_and_keeps_checkpoint_repairs() -> None:
 
 
 def test_lint_equals_strict_replay_without_faults() -> None:
+    """On drawn journals: ``test_testing_reducer_properties.py``."""
     for name in examples.names():
-        lines = Path(examples.path(name)).read_text("utf-8").splitlines()
-        records = [from_json(JournalRecord, line).unwrap() for line in lines]
+        records = read_journal(examples.path(name))
         report = lint(records, CHECKED)
         assert report.ok
         assert report.result == replay(records, CHECKED).unwrap()
         assert report.records == len(records)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=journals(), config=replay_configs())
-def test_lint_of_valid_journal_matches_strict_replay(
-    records: list[JournalRecord], config: ReplayConfig
-) -> None:
-    report = lint(records, config)
-    assert report.ok
-    assert report.result == replay(records, config).unwrap()
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=adversarial_journals(), config=replay_configs())
-def test_strict_replay_fails_at_lints_first_fault(
-    records: list[JournalRecord], config: ReplayConfig
-) -> None:
-    report = lint(records, config)
-    outcome = replay(records, config)
-    if report.ok:
-        assert outcome.unwrap() == report.result
-    else:
-        index, first = report.faults[0]
-        assert outcome.failure() == first
-        assert first.record_id == records[index].record_id
 
 
 # Garbage collector. -------------------------------------------------------------------------
@@ -271,8 +244,7 @@ def test_results_are_byte_identical_under_any_hash_seed(
     cases.append(_case(_many_refs_journal(), CHECKED))
     cases.append(_case(_many_refs_journal(), AUDIT))
     for name in sorted(examples.names()):
-        lines = Path(examples.path(name)).read_text("utf-8").splitlines()
-        records = [from_json(JournalRecord, line).unwrap() for line in lines]
+        records = read_journal(examples.path(name))
         cases.append(_case(records, ReplayConfig(ReplayMode.RESUME_REPLAY, [])))
     outputs = {seed: _run(cases, seed) for seed in ("0", "1", "2718281")}
     assert len(set(outputs.values())) == 1, "output depends on PYTHONHASHSEED"

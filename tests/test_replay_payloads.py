@@ -5,17 +5,15 @@ recovery markers.
 from __future__ import annotations
 
 import pytest
-from returns.result import Failure, Success
+from replay_support import fault_of, fold
+from returns.result import Success
 
 from replaykit import (
     JournalRecord,
     MissingContentPolicy,
     ReplayConfig,
-    ReplayFault,
     ReplayMode,
-    ReplayState,
     finish,
-    initial_state,
     step,
     to_json,
 )
@@ -35,27 +33,10 @@ from replaykit.testing.builders import (
     with_envelope,
 )
 
-AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
 CHECKED = ReplayConfig(ReplayMode.AUDIT_REPLAY, available_content_refs=["content.ok"])
 CHECKPOINT_REASON = (
     "checkpoint covers_journal_seq cannot point past latest committed journal record"
 )
-
-
-def fold(records: list[JournalRecord], config: ReplayConfig = AUDIT) -> ReplayState:
-    state = initial_state(config)
-    for record in records:
-        outcome = step(state, record)
-        assert isinstance(outcome, Success), outcome
-        state = outcome.unwrap()
-    return state
-
-
-def fault_of(state: ReplayState, record: JournalRecord) -> ReplayFault:
-    outcome = step(state, record)
-    assert isinstance(outcome, Failure), outcome
-    fault: ReplayFault = outcome.failure()
-    return fault
 
 
 def missing_repair(ref: str, record: JournalRecord) -> ReplayRepairNeeded:

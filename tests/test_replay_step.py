@@ -8,7 +8,7 @@ import json
 
 import attrs
 import pytest
-from returns.result import Failure, Success
+from replay_support import AUDIT, accept, fault_of, fold
 
 from replaykit import (
     JournalRecord,
@@ -19,7 +19,6 @@ from replaykit import (
     finish,
     from_json,
     initial_state,
-    step,
     to_json,
 )
 from replaykit.model import EffectIntent, JournalRecordKind, RecoveryMarker, RunLifecycleRecord
@@ -34,8 +33,6 @@ from replaykit.testing.builders import (
     terminal_result,
     with_envelope,
 )
-
-AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
 
 
 def classified_json(kind: str, retry: str, message: str) -> str:
@@ -71,25 +68,9 @@ SEALED_ERROR = classified_json(
 )
 
 
-def fold(records: list[JournalRecord], config: ReplayConfig = AUDIT) -> ReplayState:
-    state = initial_state(config)
-    for record in records:
-        state = accept(state, record)
-    return state
-
-
-def accept(state: ReplayState, record: JournalRecord) -> ReplayState:
-    outcome = step(state, record)
-    assert isinstance(outcome, Success), outcome
-    new: ReplayState = outcome.unwrap()
-    return new
-
-
 def reject(state: ReplayState, record: JournalRecord, error_json: str) -> ReplayFault:
     """The fault for ``record``: the given error, the record's id and seq, state untouched."""
-    outcome = step(state, record)
-    assert isinstance(outcome, Failure), outcome
-    fault: ReplayFault = outcome.failure()
+    fault = fault_of(state, record)
     assert to_json(fault.error) == error_json
     assert (fault.record_id, fault.journal_seq) == (record.record_id, record.journal_seq)
     assert fault.state is state

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import enum
 import json
-from pathlib import Path
 from typing import Any, Final, cast
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wire_support import EXAMPLE_LINES, compact
 
 import replaykit.model as model
 from replaykit import (
     AgentError,
     EventStreamScope,
     JournalRecord,
-    examples,
     from_data,
     from_json,
     to_data,
@@ -60,24 +59,14 @@ from replaykit.model import (
 from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
 from replaykit.testing import strategies as rks
 
-LINES = [
-    (name, index, line)
-    for name in sorted(examples.names())
-    for index, line in enumerate(Path(examples.path(name)).read_text("utf-8").splitlines())
-]
 ROUND_TRIP = settings(max_examples=60, deadline=None)
-
-
-def compact(data: Any) -> str:
-    """What serde_json writes for ``data`` (WIRE.md section 1.9)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # Byte-identical re-encoding. -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "line", [pytest.param(line, id=f"{name}:{index + 1}") for name, index, line in LINES]
+    "line", [pytest.param(line, id=f"{name}:{index + 1}") for name, index, line in EXAMPLE_LINES]
 )
 def test_example_record_reencodes_byte_identical(line: str) -> None:
     record = from_json(JournalRecord, line).unwrap()
@@ -92,7 +81,7 @@ def _ignored(line: str) -> bool:
 
 def test_key_sorted_record_reencodes_in_wire_order() -> None:
     """Key order carries no meaning on input; output uses declaration order."""
-    for _, _, line in LINES:
+    for _, _, line in EXAMPLE_LINES:
         if not _ignored(line):
             shuffled = json.dumps(json.loads(line), sort_keys=True, indent=2)
             assert to_json(from_json(JournalRecord, shuffled).unwrap()) == line
@@ -100,7 +89,7 @@ def test_key_sorted_record_reencodes_in_wire_order() -> None:
 
 def test_key_sorted_ignored_payload_keeps_its_input_order() -> None:
     """Documented limitation: ignored payloads are kept as JSON, in the order written."""
-    for _, _, line in LINES:
+    for _, _, line in EXAMPLE_LINES:
         if _ignored(line):
             data = json.loads(line)
             shuffled = json.dumps(data, sort_keys=True)
@@ -128,7 +117,7 @@ TRICKY_STRINGS = [
 @pytest.mark.parametrize("value", TRICKY_STRINGS)
 def test_encode_escapes_like_serde_json(value: str) -> None:
     """Control characters as short or lowercase ``\\u00xx`` escapes, the rest raw UTF-8."""
-    data = json.loads(LINES[0][2])
+    data = json.loads(EXAMPLE_LINES[0][2])
     data["record_id"] = value
     data["payload"]["reason"] = value
     expected = compact(data)
@@ -140,7 +129,7 @@ def test_encode_escapes_like_serde_json(value: str) -> None:
 @ROUND_TRIP
 @given(value=st.text(st.characters(exclude_categories=["Cs"])))
 def test_encode_any_free_string_like_serde_json(value: str) -> None:
-    data = json.loads(LINES[0][2])
+    data = json.loads(EXAMPLE_LINES[0][2])
     data["record_id"] = value
     expected = compact(data)
     record = from_json(JournalRecord, expected).unwrap()

@@ -7,60 +7,25 @@ from __future__ import annotations
 
 import enum
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from returns.result import Failure, Result, Success
+from returns.result import Failure
+from wire_support import decoded, edit, failure, text_lines
 
-from replaykit import DecodeError, JournalRecord, examples, from_data, from_json, to_json
+from replaykit import from_data, to_json
 from replaykit.model import enums
 
-_OUTPUT = Path(examples.path("output-delivery-mixed")).read_text("utf-8").splitlines()
+_OUTPUT = text_lines("output-delivery-mixed")
 INTENT = _OUTPUT[1]  # output-delivery intent record with both envelope keys
 RESULT = _OUTPUT[2]  # output-delivery result record (PascalCase retry_classification)
 RECONCILIATION = _OUTPUT[10]  # output-delivery reconciliation record (a boolean field)
 RAW = "@@raw@@"
 
 
-def edited(line: str, path: str, value: Any) -> str:
-    """``line`` with the value at dotted ``path`` replaced (``RAW`` marks raw JSON text)."""
-    data = json.loads(line)
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    if last.isdigit():
-        target[int(last)] = value
-    else:
-        target[last] = value
-    return json.dumps(data, ensure_ascii=False)
-
-
 def with_raw(line: str, path: str, raw: str) -> str:
     """``line`` with the raw JSON text ``raw`` as the value at ``path``."""
-    return edited(line, path, RAW).replace(json.dumps(RAW), raw)
-
-
-def failure(text: str | bytes, cls: type = JournalRecord, *, readable: bool = True) -> DecodeError:
-    """The decode error for ``text``, checked to be one readable line."""
-    outcome: Result[Any, DecodeError] = from_json(cls, text)
-    assert isinstance(outcome, Failure), outcome
-    error = outcome.failure()
-    assert isinstance(error, DecodeError)
-    line = str(error)
-    assert line == f"{error.path}: {error.message}"
-    if readable:
-        assert line.isprintable(), ascii(line)
-        line.encode("utf-8")
-    return error
-
-
-def accepted(text: str | bytes) -> JournalRecord:
-    outcome = from_json(JournalRecord, text)
-    assert isinstance(outcome, Success), outcome
-    record: JournalRecord = outcome.unwrap()
-    return record
+    return edit(line, path, RAW).replace(json.dumps(RAW), raw)
 
 
 # Identifiers (section 2). -------------------------------------------------------------
@@ -83,7 +48,7 @@ def accepted(text: str | bytes) -> JournalRecord:
 )
 def test_decode_rejects_invalid_identifier(value: str, message: str) -> None:
     """Empty, over 512 UTF-8 bytes, or a Cc character (byte offset reported)."""
-    error = failure(edited(INTENT, "run_id", value))
+    error = failure(edit(INTENT, "run_id", value))
     assert (error.path, error.message) == ("$.run_id", message)
 
 
@@ -102,7 +67,7 @@ def test_decode_rejects_invalid_identifier(value: str, message: str) -> None:
 )
 def test_decode_accepts_valid_identifier(value: str) -> None:
     """Exactly 512 bytes, whitespace, non-ASCII and Cf characters are all allowed."""
-    record = accepted(edited(INTENT, "run_id", value))
+    record = decoded(edit(INTENT, "run_id", value))
     assert record.run_id == value
 
 
@@ -118,7 +83,7 @@ def test_decode_validates_ids_at_every_depth() -> None:
         "idempotency_key": "$.idempotency_key",
     }
     for field, path in cases.items():
-        error = failure(edited(INTENT, field, ""))
+        error = failure(edit(INTENT, field, ""))
         assert (error.path, error.message) == (path, "identifier is empty")
 
 
@@ -137,7 +102,7 @@ def test_decode_validates_ids_at_every_depth() -> None:
 def test_decode_accepts_empty_free_strings(field: str) -> None:
     """Free strings (record ids, delivery ids, sink refs, ...) are not validated."""
     value: Any = [""] if field == "causal_refs" else ""
-    record: Any = accepted(edited(INTENT, field, value))
+    record: Any = decoded(edit(INTENT, field, value))
     for part in field.replace("payload.record", "payload").split("."):
         record = getattr(record, part)
     assert record == (("",) if field == "causal_refs" else "")
@@ -150,7 +115,7 @@ def test_decode_rejects_control_character_written_as_escape() -> None:
 
 
 def test_decode_rejects_non_string_identifier() -> None:
-    error = failure(edited(INTENT, "run_id", 7))
+    error = failure(edit(INTENT, "run_id", 7))
     assert error.path == "$.run_id"
     assert "integer 7" in error.message
 
@@ -170,7 +135,7 @@ def test_decode_rejects_non_string_identifier() -> None:
 )
 def test_decode_accepts_unsigned_bounds(field: str, value: int) -> None:
     text = with_raw(INTENT, field, str(value))
-    record = accepted(text)
+    record = decoded(text)
     assert getattr(record, field) == value
     assert to_json(record) == json.dumps(json.loads(text), separators=(",", ":"))
 
@@ -226,7 +191,7 @@ def test_decode_rejects_non_boolean_where_boolean_expected(raw: str) -> None:
 
 @pytest.mark.parametrize("value", [True, False])
 def test_decode_accepts_boolean_literals(value: bool) -> None:
-    record = accepted(edited(RECONCILIATION, "payload.record.resend_allowed", value))
+    record = decoded(edit(RECONCILIATION, "payload.record.resend_allowed", value))
     assert getattr(record.payload, "resend_allowed") is value  # noqa: B009
 
 
@@ -375,13 +340,13 @@ def test_decode_error_naming_a_key_with_newline_is_one_line() -> None:
 
 
 def test_decode_accepts_escaped_surrogate_pair() -> None:
-    record = accepted(with_raw(INTENT, "record_id", r'"x\ud83d\ude00y"'))
+    record = decoded(with_raw(INTENT, "record_id", r'"x\ud83d\ude00y"'))
     assert record.record_id == "x\U0001f600y"
     assert '"record_id":"x\U0001f600y"' in to_json(record)
 
 
 def test_decode_rejects_non_string_free_string() -> None:
-    error = failure(edited(INTENT, "payload.record.sink_ref", 5))
+    error = failure(edit(INTENT, "payload.record.sink_ref", 5))
     assert (error.path, error.message) == (
         "$.payload.record.sink_ref",
         "expected a string, got integer 5",

@@ -4,58 +4,14 @@ repeated keys and unknown keys.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
-from returns.result import Failure, Result, Success
+from wire_support import decoded, edit, failure, text_lines
 
-from replaykit import DecodeError, JournalRecord, examples, from_json, to_json
+from replaykit import to_json
 from replaykit.model import RecoveryMarker
 
-
-def _lines(name: str) -> list[str]:
-    return Path(examples.path(name)).read_text("utf-8").splitlines()
-
-
-INTENT = _lines("output-delivery-mixed")[1]
-RECOVERY = _lines("crash-recovery")[7]
-
-
-def compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def edit(line: str, path: str, value: Any = ..., *, delete: bool = False) -> str:
-    """``line`` with the value at dotted ``path`` replaced (or the key deleted)."""
-    data = json.loads(line)
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    if delete:
-        del target[last]
-    else:
-        target[int(last) if last.isdigit() else last] = value
-    return compact(data)
-
-
-def failure(text: str | bytes, cls: type = JournalRecord) -> DecodeError:
-    """The decode error for ``text``, checked to be one readable line."""
-    outcome: Result[Any, DecodeError] = from_json(cls, text)
-    assert isinstance(outcome, Failure), outcome
-    error = outcome.failure()
-    assert isinstance(error, DecodeError)
-    assert str(error) == f"{error.path}: {error.message}"
-    assert str(error).isprintable()
-    return error
-
-
-def decoded(text: str | bytes, cls: type[Any] = JournalRecord) -> Any:
-    outcome = from_json(cls, text)
-    assert isinstance(outcome, Success), outcome
-    return outcome.unwrap()
+INTENT = text_lines("output-delivery-mixed")[1]
+RECOVERY = text_lines("crash-recovery")[7]
 
 
 # Required fields and null (sections 1.2, 5). ------------------------------------------------

@@ -11,13 +11,13 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from returns.result import Failure, Result, Success
+from wire_support import EXAMPLE_LINES, failure
 
 from replaykit import (
     AgentError,
@@ -29,7 +29,6 @@ from replaykit import (
     ReplayMode,
     ReplayResult,
     RunCheckpoint,
-    examples,
     from_data,
     from_json,
     lint,
@@ -37,11 +36,7 @@ from replaykit import (
 )
 from replaykit.model import OutputDeliveryIntentRecord, PendingSideEffect, RecoveryMarker
 
-LINES = [
-    line
-    for name in sorted(examples.names())
-    for line in Path(examples.path(name)).read_text("utf-8").splitlines()
-]
+LINES = [line for _, _, line in EXAMPLE_LINES]
 INTENT = next(line for line in LINES if '"record_type":"intent"' in line)
 TYPES: list[type[Any]] = [
     JournalRecord,
@@ -55,16 +50,6 @@ TYPES: list[type[Any]] = [
     OutputDeliveryIntentRecord,
 ]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def decode_failure(text: str | bytes, cls: type[Any] = JournalRecord) -> DecodeError:
-    outcome = from_json(cls, text)
-    assert isinstance(outcome, Failure), outcome
-    error = outcome.failure()
-    assert isinstance(error, DecodeError)
-    assert "\n" not in str(error)
-    assert str(error).isprintable()
-    return error
 
 
 def nested(depth: int, inner: str = "0") -> str:
@@ -105,14 +90,14 @@ def with_unknown(value: str) -> str:
     ],
 )
 def test_decode_rejects_malformed_text(text: bytes) -> None:
-    error = decode_failure(text)
+    error = failure(text)
     assert error.path.startswith("$")
     assert error.message
 
 
 @pytest.mark.parametrize("suffix", ["x", "}", ",", "{}", "\n{}", " null"])
 def test_decode_rejects_trailing_data(suffix: str) -> None:
-    assert decode_failure(INTENT + suffix).path == "$"
+    assert failure(INTENT + suffix).path == "$"
 
 
 @pytest.mark.parametrize("padding", [" ", "\n", "\r\n", "\t \n"])
@@ -128,7 +113,7 @@ def test_decode_accepts_str_and_bytes_alike() -> None:
 
 @pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "[NaN]"])
 def test_decode_rejects_nan_even_where_unknown_keys_are_ignored(raw: str) -> None:
-    decode_failure(with_unknown(raw))
+    failure(with_unknown(raw))
 
 
 def test_decode_accepts_nesting_below_the_limit() -> None:
@@ -138,12 +123,12 @@ def test_decode_accepts_nesting_below_the_limit() -> None:
 
 def test_decode_rejects_nesting_at_serde_limit() -> None:
     """serde_json's recursion limit of 128 rejects the 128th level."""
-    decode_failure(with_unknown(nested(127)))
+    failure(with_unknown(nested(127)))
 
 
 @pytest.mark.parametrize("depth", [128, 200, 5_000])
 def test_decode_rejects_deep_nesting(depth: int) -> None:
-    error = decode_failure(with_unknown(nested(depth)))
+    error = failure(with_unknown(nested(depth)))
     assert "nesting" in error.message
 
 

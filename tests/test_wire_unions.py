@@ -5,24 +5,19 @@ output delivery, delivery kinds, scopes, cursors and ``AgentError``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from returns.result import Failure, Result, Success
+from wire_support import compact, decoded, edit, failure, text_lines
 
 from replaykit import (
     AgentError,
     Classified,
     ContractViolation,
-    DecodeError,
     EventCursor,
     EventStreamScope,
-    JournalRecord,
     ReplayResult,
     RunCheckpoint,
-    examples,
-    from_json,
     to_json,
 )
 from replaykit.model import (
@@ -38,13 +33,8 @@ from replaykit.model import (
     StreamChunk,
 )
 
-
-def _lines(name: str) -> list[str]:
-    return Path(examples.path(name)).read_text("utf-8").splitlines()
-
-
-INTENT = _lines("output-delivery-mixed")[1]
-CHECKPOINT = _lines("crash-recovery")[6]
+INTENT = text_lines("output-delivery-mixed")[1]
+CHECKPOINT = text_lines("crash-recovery")[6]
 
 #: WIRE.md section 10: ``AgentError::new(InvalidStateTransition, RepairNeeded, ...)``.
 CLASSIFIED_JSON = (
@@ -54,41 +44,6 @@ CLASSIFIED_JSON = (
     '"causal_ids":{"run_id":null,"turn_id":null,"attempt_id":null,"event_id":null,'
     '"tool_call_id":null,"span_id":null,"related":[]}}}'
 )
-
-
-def compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def edit(line: str, path: str, value: Any = ..., *, delete: bool = False) -> str:
-    """``line`` with the value at dotted ``path`` replaced (or the key deleted)."""
-    data = json.loads(line)
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    if delete:
-        del target[last]
-    else:
-        target[int(last) if last.isdigit() else last] = value
-    return compact(data)
-
-
-def failure(text: str | bytes, cls: type = JournalRecord) -> DecodeError:
-    """The decode error for ``text``, checked to be one readable line."""
-    outcome: Result[Any, DecodeError] = from_json(cls, text)
-    assert isinstance(outcome, Failure), outcome
-    error = outcome.failure()
-    assert isinstance(error, DecodeError)
-    assert str(error) == f"{error.path}: {error.message}"
-    assert str(error).isprintable()
-    return error
-
-
-def decoded(text: str | bytes, cls: type[Any] = JournalRecord) -> Any:
-    outcome = from_json(cls, text)
-    assert isinstance(outcome, Success), outcome
-    return outcome.unwrap()
 
 
 # Tagged unions (section 1.7). ---------------------------------------------------------------

@@ -25,14 +25,12 @@ from replaykit.shell.options import (
     EXIT_CODES_HELP,
     JOURNAL_HELP,
     Feed,
+    JournalArgs,
     Outcome,
     PipeClosed,
     Settings,
-    build_config,
     color_wanted,
-    config_options,
-    journal_options,
-    open_source,
+    journal_arguments,
     outcome_of,
 )
 from replaykit.shell.render import (
@@ -117,29 +115,20 @@ Exit codes:
 
 
 @main_group.command(epilog=_EPILOG)
-@journal_options
-@config_options
+@journal_arguments
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the ReplayResult as JSON (wire bytes)."
 )
 @click.pass_obj
-def replay(
-    settings: Settings,
-    /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
-    as_json: bool,
-    **config: str,
-) -> Outcome:
+def replay(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
     """Replay JOURNAL strictly and print the verdict.
 
     Says whether the run may resume and why not: each unsafe pending side effect with the
     record that created it, each missing content ref, each delivery to reconcile and each
     repair with its reason. The replay stops at the first rejected record (exit 2).
     """
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     feed = Feed(source, progress=settings.progress)
     folded = replay_fold(feed, replay_config)
     settings.warn_torn_tail(source.torn_tail, feed.count)
@@ -172,26 +161,17 @@ def replay(
 
 
 @main_group.command(epilog=_EPILOG)
-@journal_options
-@config_options
+@journal_arguments
 @click.option("--json", "as_json", is_flag=True, help="Print the faults and the verdict as JSON.")
 @click.pass_obj
-def lint(
-    settings: Settings,
-    /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
-    as_json: bool,
-    **config: str,
-) -> Outcome:
+def lint(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
     """List every record of JOURNAL that a replay rejects, then the verdict without them.
 
     Each rejected record is shown with its line (or row), record id, seq, error kind and
     message. Exit 2 when any record is rejected, else the exit code of `replay`.
     """
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     feed = Feed(source, progress=settings.progress, keep_locations=True)
     report = lint_fold(feed, replay_config)
     settings.warn_torn_tail(source.torn_tail, feed.count)

@@ -21,11 +21,9 @@ from replaykit.model import JournalRecord
 from replaykit.shell.options import (
     JOURNAL_HELP,
     Feed,
+    JournalArgs,
     Settings,
-    build_config,
-    config_options,
-    journal_options,
-    open_source,
+    journal_arguments,
 )
 from replaykit.testing import minimize as minimize_records
 from replaykit.testing.predicates import keep_predicate
@@ -88,8 +86,7 @@ def _jsonl(records: Sequence[JournalRecord]) -> str:
 
 
 @click.command(epilog=KEEP_HELP + "\n\n" + JOURNAL_HELP + "\n\n" + EXIT_HELP)
-@journal_options
-@config_options
+@journal_arguments
 @click.option(
     "--keep",
     "keep",
@@ -115,14 +112,11 @@ def _jsonl(records: Sequence[JournalRecord]) -> str:
 @click.pass_obj
 def minimize(
     settings: Settings,
+    args: JournalArgs,
     /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
     keep: tuple[str, ...],
     output: str,
     max_tests: int | None,
-    **config: str,
 ) -> None:
     """Shrink JOURNAL to a smallest subsequence of its records that keeps --keep.
 
@@ -133,11 +127,11 @@ def minimize(
       replaykit minimize run.jsonl --keep status=repair_needed \\
           --keep repair_kind=non_idempotent_pending_side_effect -o small.jsonl
     """
-    replay_config = build_config(settings, **config)
+    replay_config = args.config(settings)
     predicate = keep_predicate(keep, replay_config)
     if isinstance(predicate, Failure):
         raise click.BadParameter(predicate.failure(), param_hint="--keep")
-    source = open_source(journal, run_id, allow_torn_tail)
+    source = args.open()
     records = list(Feed(source, progress=settings.progress))
     try:
         small = minimize_records(records, predicate.unwrap(), max_tests=max_tests)

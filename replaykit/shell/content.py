@@ -21,6 +21,7 @@ Three stores, each read once into a set of refs:
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import os
 import sqlite3
@@ -62,22 +63,30 @@ def safe_ref_name(ref: str) -> bool:
     return not (os.sep in ref or (os.altsep is not None and os.altsep in ref))
 
 
-@final
-class ManifestContent:
-    """A manifest file: one content ref per line."""
+class _ReadOnce(abc.ABC):
+    """A store at ``path`` whose refs are read once, on first use."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._refs: frozenset[str] | None = None
 
     def refs(self) -> frozenset[str]:
-        """Every ref listed in the manifest (read on first use)."""
+        """Every ref the store holds (read on first use)."""
         if self._refs is None:
             self._refs = self._read()
         return self._refs
 
     def __contains__(self, ref: object) -> bool:
         return ref in self.refs()
+
+    @abc.abstractmethod
+    def _read(self) -> frozenset[str]:
+        """Read every ref from the store."""
+
+
+@final
+class ManifestContent(_ReadOnce):
+    """A manifest file: one content ref per line."""
 
     def _read(self) -> frozenset[str]:
         refs: set[str] = set()
@@ -100,18 +109,11 @@ class ManifestContent:
 
 
 @final
-class DirectoryContent:
-    """A directory of files named by content ref (flat: no sub-directories)."""
+class DirectoryContent(_ReadOnce):
+    """A directory of files named by content ref (flat: no sub-directories).
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._refs: frozenset[str] | None = None
-
-    def refs(self) -> frozenset[str]:
-        """The names of the regular files in the directory (listed on first use)."""
-        if self._refs is None:
-            self._refs = self._list()
-        return self._refs
+    Its refs are the names of the regular files directly inside it.
+    """
 
     def __contains__(self, ref: object) -> bool:
         if not isinstance(ref, str) or not safe_ref_name(ref):
@@ -120,7 +122,7 @@ class DirectoryContent:
             return ref in self._refs
         return self._is_content_file(os.path.join(self.path, ref))
 
-    def _list(self) -> frozenset[str]:
+    def _read(self) -> frozenset[str]:
         try:
             if not stat.S_ISDIR(os.stat(self.path).st_mode):
                 message = "is not a directory (--content-dir needs one)"
@@ -147,21 +149,8 @@ class DirectoryContent:
 
 
 @final
-class SqliteContent:
+class SqliteContent(_ReadOnce):
     """The ``content_refs`` table of an SQLite database."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._refs: frozenset[str] | None = None
-
-    def refs(self) -> frozenset[str]:
-        """Every ref in the table (read on first use)."""
-        if self._refs is None:
-            self._refs = self._read()
-        return self._refs
-
-    def __contains__(self, ref: object) -> bool:
-        return ref in self.refs()
 
     def _read(self) -> frozenset[str]:
         connection = connect_readonly(self.path)

@@ -20,11 +20,9 @@ from replaykit.model import ReplayResult, ReplayStatus
 from replaykit.replay import ReplayState
 from replaykit.shell.options import (
     Feed,
+    JournalArgs,
     Settings,
-    build_config,
-    config_options,
-    journal_options,
-    open_source,
+    journal_arguments,
 )
 from replaykit.shell.render import verdict_text
 from replaykit.shell.stepping import json_text, patch_text, payload_name, select, step_line
@@ -264,27 +262,19 @@ _PROMPT: Final = "(replaykit) "
 
 
 @click.command()
-@journal_options
-@config_options
+@journal_arguments
 @click.pass_obj
-def debug(
-    settings: Settings,
-    /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
-    **config: str,
-) -> None:
+def debug(settings: Settings, args: JournalArgs, /) -> None:
     """Step through the replay of JOURNAL at a prompt: next, back, goto, find, show, diff.
 
     Reads commands from standard input, one per line: from the terminal, or piped in
     (for scripts). Type `help` at the prompt for the commands. Ends at `quit` or at the
     end of input; piped sessions exit 64 if any command failed.
     """
-    if journal == "-":
+    if args.journal == "-":
         raise click.UsageError("debug reads its commands from standard input; JOURNAL cannot be -")
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     feed = Feed(source, progress=settings.progress, keep_locations=True)
     timeline = Timeline(feed, replay_config)
     locations = feed.locations if feed.locations is not None else []

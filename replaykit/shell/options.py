@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import array
 import enum
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, Final, TypeVar, final
+from typing import Any, Final, TypeVar, cast, final
 
 import attrs
 import click
@@ -36,11 +37,13 @@ __all__ = [
     "JOURNAL_HELP",
     "MODES",
     "Feed",
+    "JournalArgs",
     "Outcome",
     "PipeClosed",
     "Settings",
     "build_config",
     "config_options",
+    "journal_arguments",
     "journal_options",
     "open_source",
     "outcome_of",
@@ -219,6 +222,53 @@ def open_source(journal: str, run_id: str | None, allow_torn_tail: bool) -> Jour
     return source
 
 
+@final
+@attrs.frozen
+class JournalArgs:
+    """``JOURNAL`` and the options that say how to read and replay it (as given)."""
+
+    journal: str
+    run_id: str | None
+    allow_torn_tail: bool
+    mode: str
+    content_manifest: str | None
+    content_dir: str | None
+    content_db: str | None
+    missing_content_policy: str
+
+    def config(self, settings: Settings) -> ReplayConfig:
+        """The replay configuration (content stores are read here)."""
+        return build_config(
+            settings,
+            self.mode,
+            self.content_manifest,
+            self.content_dir,
+            self.content_db,
+            self.missing_content_policy,
+        )
+
+    def open(self) -> JournalSource:
+        """The journal (errors are raised as ``SourceError``)."""
+        return open_source(self.journal, self.run_id, self.allow_torn_tail)
+
+
+_JOURNAL_ARGS: Final = tuple(field.name for field in attrs.fields(JournalArgs))
+
+
+def journal_arguments(function: F) -> F:
+    """``journal_options`` and ``config_options``, given to the command as one ``JournalArgs``.
+
+    The command takes it right after the settings: ``def command(settings, args, /, ...)``.
+    """
+
+    @functools.wraps(function)
+    def command(*args: Any, **options: Any) -> Any:
+        given = JournalArgs(**{name: options.pop(name) for name in _JOURNAL_ARGS})
+        return function(*args, given, **options)
+
+    return journal_options(config_options(cast(F, command)))
+
+
 _PROGRESS_EVERY: Final = 4096
 _PROGRESS_MIN_BYTES: Final = 4 * 1024 * 1024
 _PROGRESS_MIN_ROWS: Final = 20_000
@@ -240,11 +290,7 @@ class Feed:
 
     def __iter__(self) -> Iterator[JournalRecord]:
         records = iter(self.source)
-        locations = self.locations
-        for record in records:
-            self.count += 1
-            if locations is not None:
-                locations.append(self.source.location)
+        for record in self._plain(records):
             yield record
             if self.progress and self.count == 1:
                 yield from self._with_bar(records)

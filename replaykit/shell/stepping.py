@@ -21,11 +21,9 @@ from replaykit.model import JournalRecord, OtherPayload
 from replaykit.replay import ReplayConfig, finish, initial_state, pause_gc, step
 from replaykit.shell.options import (
     Feed,
+    JournalArgs,
     Settings,
-    build_config,
-    config_options,
-    journal_options,
-    open_source,
+    journal_arguments,
 )
 from replaykit.shell.render import one_line, verdict_text
 from replaykit.timetravel import Operation, Step, parse_pointer, snapshot
@@ -183,19 +181,10 @@ def patch_text(ops: Sequence[Operation]) -> str:
 
 
 @click.command()
-@journal_options
-@config_options
+@journal_arguments
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per step (JSON Lines).")
 @click.pass_obj
-def history(
-    settings: Settings,
-    /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
-    as_json: bool,
-    **config: str,
-) -> None:
+def history(settings: Settings, args: JournalArgs, /, as_json: bool) -> None:
     """One line per step of JOURNAL: what each record did to the replay state.
 
     Each line shows the step, the line (or row), seq, record kind, payload type, the
@@ -204,8 +193,8 @@ def history(
     +result, +dedupe, +reconciliation, terminal STATUS, checkpoint ID. With --json each
     step carries its full RFC 6902 patch.
     """
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     previous: Step | None = None
     feed = Feed(source, progress=False)
     for current in walk(feed, replay_config):
@@ -279,8 +268,7 @@ def pick(
 
 
 @click.command()
-@journal_options
-@config_options
+@journal_arguments
 @click.option(
     "--at", "at", type=int, required=True, help="The step (0: initial state; -1: the last)."
 )
@@ -294,22 +282,19 @@ def pick(
 @click.pass_obj
 def show(
     settings: Settings,
+    args: JournalArgs,
     /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
     at: int,
     pointer: str,
     as_result: bool,
     as_json: bool,
-    **config: str,
 ) -> None:
     """The replay state after step N of JOURNAL, in snapshot form (or the verdict).
 
     Step 0 is the initial state, step k the state after the k-th record, -1 the last.
     """
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     feed = Feed(source, progress=settings.progress)
     current = pick(walk(feed, replay_config), [at], source.name)[at]
     settings.warn_torn_tail(source.torn_tail, feed.count)
@@ -327,8 +312,7 @@ def show(
 
 
 @click.command("diff")
-@journal_options
-@config_options
+@journal_arguments
 @click.option("--from", "start", type=int, default=0, show_default=True, help="The earlier step.")
 @click.option(
     "--to", "stop", type=int, default=-1, show_default=True, help="The later step (-1: the last)."
@@ -337,14 +321,11 @@ def show(
 @click.pass_obj
 def diff_command(
     settings: Settings,
+    args: JournalArgs,
     /,
-    journal: str,
-    run_id: str | None,
-    allow_torn_tail: bool,
     start: int,
     stop: int,
     as_json: bool,
-    **config: str,
 ) -> None:
     """What changed in the replay state of JOURNAL between step A and step B.
 
@@ -352,8 +333,8 @@ def diff_command(
     into the snapshot form), or with --json the RFC 6902 patch that turns state A into
     state B.
     """
-    replay_config = build_config(settings, **config)
-    source = open_source(journal, run_id, allow_torn_tail)
+    replay_config = args.config(settings)
+    source = args.open()
     feed = Feed(source, progress=settings.progress)
     steps = pick(walk(feed, replay_config), [start, stop], source.name, "--from/--to")
     settings.warn_torn_tail(source.torn_tail, feed.count)
