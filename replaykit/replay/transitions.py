@@ -282,10 +282,15 @@ def _effect_result(
     missing: Missing,
     repairs: Repairs,
 ) -> ReplayState:
-    effects = state.pending_effects
-    if result.effect_id in effects:
-        effects = effects.delete(result.effect_id)
+    effects = _close_effect(state.pending_effects, result.effect_id)
     return _with_pending(state, seq, seen, missing, repairs, effects)
+
+
+def _close_effect(
+    effects: immutables.Map[str, ReplayPendingSideEffect], effect_id: str
+) -> immutables.Map[str, ReplayPendingSideEffect]:
+    """``pending_effects`` without ``effect_id`` (the same map when it was not open)."""
+    return effects.delete(effect_id) if effect_id in effects else effects
 
 
 def _output_intent(
@@ -375,9 +380,7 @@ def _terminal_result(
     missing: Missing,
     repairs: Repairs,
 ) -> ReplayState:
-    effects = state.pending_effects
-    if marker.effect_id in effects:
-        effects = effects.delete(marker.effect_id)
+    effects = _close_effect(state.pending_effects, marker.effect_id)
     return evolve_state(
         state,
         seq,
