@@ -45,7 +45,7 @@ from replaykit.shell.render import (
 from replaykit.shell.sources import JsonlJournal, open_journal
 from replaykit.shell.sqlite import import_journal
 from replaykit.shell.stepping import diff_command, history, show
-from replaykit.wire import to_json
+from replaykit.wire import to_json_bytes
 
 __all__ = ["EXIT_CODES", "PROBLEM_EXIT_CODES", "main", "run"]
 
@@ -134,11 +134,10 @@ def replay(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
     settings.warn_torn_tail(source.torn_tail, feed.count)
     result = folded.value_or(None)
     if result is not None:
-        settings.echo(
-            to_json(result)
-            if as_json
-            else verdict_text(result, records=feed.count, name=source.name)
-        )
+        if as_json:
+            settings.echo_bytes(to_json_bytes(result))
+        else:
+            settings.echo(verdict_text(result, records=feed.count, name=source.name))
         return outcome_of(result)
     fault = folded.failure()
     if as_json:

@@ -112,6 +112,15 @@ class Settings:
         except BrokenPipeError:
             raise PipeClosed from None
 
+    def echo_bytes(self, data: bytes) -> None:
+        """Write one line of raw UTF-8 output (JSON), without copying it into a ``str``."""
+        try:
+            sys.stdout.flush()  # keep the order of earlier lines
+            sys.stdout.buffer.write(data + b"\n")
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise PipeClosed from None
+
     def note(self, text: str) -> None:
         """Write a note on standard error."""
         click.echo(f"replaykit: {text}", err=True, color=False)

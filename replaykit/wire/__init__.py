@@ -1,5 +1,12 @@
 """Pure: JSON text <-> model values (``from_json``, ``to_json``, ``DecodeError``)."""
 
-from replaykit.wire.codec import DecodeError, from_data, from_json, to_data, to_json
+from replaykit.wire.codec import (
+    DecodeError,
+    from_data,
+    from_json,
+    to_data,
+    to_json,
+    to_json_bytes,
+)
 
-__all__ = ["DecodeError", "from_data", "from_json", "to_data", "to_json"]
+__all__ = ["DecodeError", "from_data", "from_json", "to_data", "to_json", "to_json_bytes"]

@@ -61,6 +61,7 @@ __all__ = [
     "record_digest",
     "to_data",
     "to_json",
+    "to_json_bytes",
 ]
 
 T = TypeVar("T")
@@ -221,6 +222,16 @@ def _sorted_record(record: JournalRecord) -> dict[str, Any]:
         for key, value in sorted_json(payload.fields).items():
             data["payload"].setdefault(key, value)
     return data
+
+
+def to_json_bytes(value: Any) -> bytes:
+    """``to_json(value)`` as UTF-8 bytes, without building the ``str`` first.
+
+    >>> from replaykit.model import CursorCompatibility
+    >>> to_json_bytes(CursorCompatibility.COMPATIBLE)
+    b'"compatible"'
+    """
+    return dumps(to_data(value))
 
 
 def to_json(value: Any) -> str:
