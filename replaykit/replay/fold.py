@@ -42,6 +42,11 @@ class ReplayFault:
     journal_seq: int
     state: ReplayState = attrs.field(repr=False)
 
+    @classmethod
+    def of(cls, rejected: Rejected, record: JournalRecord) -> ReplayFault:
+        """The fault for ``record``, which ``apply`` rejected with ``rejected``."""
+        return cls(rejected.error, record.record_id, record.journal_seq, rejected.state)
+
     @property
     def kind(self) -> AgentErrorKind:
         return self.error.kind
@@ -66,9 +71,7 @@ def step(state: ReplayState, record: JournalRecord) -> Result[ReplayState, Repla
     try:
         return Success(apply(state, record))
     except Rejected as rejected:
-        return Failure(
-            ReplayFault(rejected.error, record.record_id, record.journal_seq, rejected.state)
-        )
+        return Failure(ReplayFault.of(rejected, record))
 
 
 @contextmanager
@@ -97,10 +100,7 @@ def replay(
             try:
                 state = apply(state, record)
             except Rejected as rejected:
-                fault = ReplayFault(
-                    rejected.error, record.record_id, record.journal_seq, rejected.state
-                )
-                return Failure(fault)
+                return Failure(ReplayFault.of(rejected, record))
     return Success(finish(state))
 
 
@@ -139,9 +139,6 @@ def lint(
             try:
                 state = apply(state, record)
             except Rejected as rejected:
-                fault = ReplayFault(
-                    rejected.error, record.record_id, record.journal_seq, rejected.state
-                )
-                faults.append((index, fault))
+                faults.append((index, ReplayFault.of(rejected, record)))
                 state = rejected.state
     return LintReport(finish(state), tuple(faults), state, count)

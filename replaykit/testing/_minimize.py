@@ -88,10 +88,7 @@ class _Folds:
             try:
                 state = apply(state, record)
             except Rejected as rejected:
-                fault = ReplayFault(
-                    rejected.error, record.record_id, record.journal_seq, rejected.state
-                )
-                extra.append((position, fault))
+                extra.append((position, ReplayFault.of(rejected, record)))
                 state = rejected.state
             if keep:
                 self.prefixes.append((state, faults + tuple(extra)))

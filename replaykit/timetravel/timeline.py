@@ -165,9 +165,7 @@ class Timeline:
                     try:
                         state_after = apply(state, record)
                     except Rejected as rejected:
-                        fault = ReplayFault(
-                            rejected.error, record.record_id, record.journal_seq, rejected.state
-                        )
+                        fault = ReplayFault.of(rejected, record)
                         if strict:
                             self._halt = Step(index + 1, rejected.state, record, fault)
                             self._source = None

@@ -108,7 +108,7 @@ _PAYLOAD_TAGS: Final = ", ".join(
 )
 
 
-def _tag(d: dict[str, Any], key: str, known: frozenset[str], choices: dict[str, Any]) -> Any:
+def _tag(d: dict[str, Any], key: str, known: frozenset[str]) -> Any:
     d = check_object(d, known)
     tag = d.get(key, MISSING)
     if tag.__class__ is not str:
@@ -118,7 +118,7 @@ def _tag(d: dict[str, Any], key: str, known: frozenset[str], choices: dict[str, 
 
 def _dec_payload(d: Any) -> Any:
     d = check_object(d, _TYPE_KEY)
-    tag = _tag(d, "type", _TYPE_KEY, _PAYLOAD_CLASSES)
+    tag = _tag(d, "type", _TYPE_KEY)
     cls = _PAYLOAD_CLASSES.get(tag)
     if cls is not None:
         return NS.decoder(cls)(d)
@@ -185,24 +185,21 @@ def frozen_json(value: Any, depth: int) -> JsonValue:
     raise Bad(f"expected an integer, string, boolean, array or object, got {value!r}")
 
 
-def thaw_json(value: JsonValue) -> Any:
+def thaw_json(value: JsonValue, *, sort_keys: bool = False) -> Any:
+    """Immutable JSON back to dicts and lists (object keys sorted when ``sort_keys``)."""
     if isinstance(value, JsonObject):
-        return {key: thaw_json(item) for key, item in value.items}
+        items = sorted(value.items) if sort_keys else value.items
+        return {key: thaw_json(item, sort_keys=sort_keys) for key, item in items}
     if isinstance(value, tuple):
-        return [thaw_json(item) for item in value]
+        return [thaw_json(item, sort_keys=sort_keys) for item in value]
     if isinstance(value, JsonNumber):
         return value.value()
     return value
 
 
 def sorted_json(value: JsonValue) -> Any:
-    if isinstance(value, JsonObject):
-        return {key: sorted_json(item) for key, item in sorted(value.items)}
-    if isinstance(value, tuple):
-        return [sorted_json(item) for item in value]
-    if isinstance(value, JsonNumber):
-        return value.value()
-    return value
+    """``thaw_json`` with every object's keys sorted."""
+    return thaw_json(value, sort_keys=True)
 
 
 def dumps(data: Any) -> bytes:
@@ -238,7 +235,7 @@ def _enc_payload(prefix: str) -> Callable[[Any], dict[str, Any]]:
 
 
 def _dec_delivery_kind(d: Any) -> Any:
-    tag = _tag(d, "type", _TYPE_KEY, _KINDS)
+    tag = _tag(d, "type", _TYPE_KEY)
     cls = _KINDS.get(tag)
     if cls is None:
         raise Bad(f"unknown variant {tag!r} (expected one of: {', '.join(_KINDS)})", "type")

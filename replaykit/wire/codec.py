@@ -120,8 +120,7 @@ def _find_decoder(cls: Any) -> Callable[[Any], Any]:
 
 
 def _fail(bad: Bad) -> Failure[DecodeError]:
-    path = bad.json_path().replace(".$", "")
-    return Failure(DecodeError(path, bad.message))
+    return Failure(DecodeError(bad.json_path(), bad.message))
 
 
 def from_data(cls: type[T], data: Any) -> Result[T, DecodeError]:
