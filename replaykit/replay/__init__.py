@@ -8,6 +8,7 @@ from replaykit.replay.cursor import (
 )
 from replaykit.replay.finish import finish
 from replaykit.replay.fold import LintReport, ReplayFault, lint, pause_gc, replay, step
+from replaykit.replay.seen import SeenRecords
 from replaykit.replay.state import OutputIntentState, ReplayState, initial_state
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ReplayConfig",
     "ReplayFault",
     "ReplayState",
+    "SeenRecords",
     "check_cursor_compatibility",
     "durable_replay_support",
     "finish",

@@ -1,11 +1,15 @@
 """The fold state: a frozen attrs class of persistent collections.
 
 Small, ordered collections (the repair list, the unsafe pending list, the missing-ref
-set) are pyrsistent's. The maps that grow with the journal (``seen_records`` above all,
-one entry per accepted record) are ``immutables.Map``, a C hash array mapped trie: at
-100k entries, growing it by ``set`` is about 6x and a miss ``get`` about 11x faster
-than with ``pmap`` (``python bench/bench_maps.py``). Both share structure, so keeping
-every state of a fold costs only what each step changed.
+set) are pyrsistent's. The keyed maps that change with the journal (pending effects,
+output intents, results, dedupes and reconciliations) are ``immutables.Map``, a C hash
+array mapped trie: at 100k entries, growing it by ``set`` is about 6x and a miss ``get``
+about 11x faster than with ``pmap`` (``python bench/bench_maps.py``). ``seen_records``,
+the one map that grows by an entry per accepted record and never loses one, is a
+``SeenRecords``: a view of an append-only ledger shared by the states of one history,
+O(1) per step and one small object per kept state (``replaykit.replay.seen``). All of
+them share structure, so keeping every state of a fold costs only what each step
+changed.
 
 ``seen_records`` maps each accepted record id to ``None``, or, for a record that may be
 repeated as an idempotent duplicate (it has an envelope idempotency or dedupe key, or is
@@ -33,6 +37,7 @@ from replaykit.model import (
     RunCheckpoint,
 )
 from replaykit.replay.config import ReplayConfig
+from replaykit.replay.seen import SeenRecords
 
 __all__ = [
     "STATE_FIELDS",
@@ -47,6 +52,7 @@ __all__ = [
 
 
 _EMPTY_MAP: Final[immutables.Map[Any, Any]] = immutables.Map()
+_NO_RECORDS: Final = SeenRecords()
 _EMPTY_SET: Final[PSet[Any]] = pset()
 _EMPTY_VECTOR: Final[PVector[Any]] = pvector()
 
@@ -102,7 +108,7 @@ class ReplayState:
 
     config: ReplayConfig
     last_journal_seq: int | None = None
-    seen_records: immutables.Map[str, bytes | None] = _EMPTY_MAP
+    seen_records: SeenRecords = _NO_RECORDS
     missing_content_refs: PSet[str] = _EMPTY_SET
     repair_needed: PVector[ReplayRepairNeeded] = _EMPTY_VECTOR
     unsafe_pending_side_effects: PVector[ReplayPendingSideEffect] = _EMPTY_VECTOR
@@ -177,7 +183,7 @@ class _Evolve(Protocol):
         self,
         state: ReplayState,
         last_journal_seq: int | None,
-        seen_records: immutables.Map[str, bytes | None],
+        seen_records: SeenRecords,
         missing_content_refs: PSet[str],
         repair_needed: PVector[ReplayRepairNeeded],
         *,

@@ -48,6 +48,7 @@ from replaykit.model import (
     duplicate_allowed,
 )
 from replaykit.replay.config import ReplayConfig
+from replaykit.replay.seen import SeenRecords
 from replaykit.replay.state import (
     OutputIntentState,
     OutputResultState,
@@ -171,7 +172,7 @@ def observe_content_refs(
 # record, its payload, and the four fields steps 6 and 8 have already moved (seq, seen
 # set, missing refs, repairs); each returns the state after the record, in one copy.
 
-Seen: TypeAlias = immutables.Map[str, bytes | None]
+Seen: TypeAlias = SeenRecords
 Missing: TypeAlias = PSet[str]
 Repairs: TypeAlias = PVector[ReplayRepairNeeded]
 
@@ -438,10 +439,14 @@ def apply(state: ReplayState, record: JournalRecord) -> ReplayState:
             state.config, record, record.content_refs, missing, repairs
         )
     # 8. (taken before 7, which may only reject) Remember the record and its seq.
-    seen = seen.set(record_id, record_digest(record) if allowed else None)
+    grown = seen.set(record_id, record_digest(record) if allowed else None)
     # 7. The payload's rule.
     payload = record.payload
     rule = PAYLOAD_RULES.get(payload.__class__)
     if rule is None:
-        return _with_steps(state, seq, seen, missing, repairs)
-    return rule(state, record, payload, seq, seen, missing, repairs)
+        return _with_steps(state, seq, grown, missing, repairs)
+    try:
+        return rule(state, record, payload, seq, grown, missing, repairs)
+    except Rejected:
+        grown.retract(seen)  # the record was not accepted after all
+        raise

@@ -47,7 +47,7 @@ from replaykit.model import (
     ReplayRepairNeeded,
     RunCheckpoint,
 )
-from replaykit.replay import OutputIntentState, ReplayConfig, ReplayState
+from replaykit.replay import OutputIntentState, ReplayConfig, ReplayState, SeenRecords
 from replaykit.replay.state import STATE_FIELDS, OutputResultState
 from replaykit.timetravel.pointer import pointer
 from replaykit.wire import from_data, to_data
@@ -340,12 +340,15 @@ _ENTRY_DECODERS: Final[
 }
 
 
+def _seen(value: object) -> SeenRecords:
+    data = _object(value, pointer("seen_records"))
+    return SeenRecords(
+        {key: _digest(item, pointer("seen_records", key)) for key, item in data.items()}
+    )
+
+
 def _map(name: str, value: object) -> immutables.Map[str, Any]:
     data = _object(value, pointer(name))
-    if name == "seen_records":
-        return immutables.Map(
-            {key: _digest(item, pointer(name, key)) for key, item in data.items()}
-        )
     decode, own_key = _ENTRY_DECODERS[name]
     out: dict[str, Any] = {}
     for key, item in data.items():
@@ -377,7 +380,7 @@ def _restore(value: object) -> ReplayState:
     return ReplayState(
         config=_config(data["config"]),
         last_journal_seq=_seq(data["last_journal_seq"], "/last_journal_seq", nullable=True),
-        seen_records=_map("seen_records", data["seen_records"]),
+        seen_records=_seen(data["seen_records"]),
         missing_content_refs=pset(_strings(data["missing_content_refs"], "/missing_content_refs")),
         repair_needed=_vector(ReplayRepairNeeded, "repair_needed", data["repair_needed"]),
         unsafe_pending_side_effects=_vector(

@@ -1,0 +1,178 @@
+"""``SeenRecords``: the accepted record ids of a fold, as a persistent map that grows
+in O(1) per step and costs one small object per kept state.
+
+``seen_records`` only ever grows by one new id per accepted record, and a fold moves
+forward through one history. So every ``SeenRecords`` is a *view*: the first ``n``
+entries of an append-only ledger (a key list, a value list and a key -> position dict)
+that the views of one history share. Adding an entry to the newest view appends to the
+ledger; a view of an older state sees nothing past its own length, so it never changes.
+This is the "fat node" technique of persistent data structures, specialised to
+append-only growth:
+
+- stepping the newest state appends: O(1), and the new view is two fields;
+- stepping an older state with the record that followed it (re-folding from a keyframe,
+  continuing from a restored or rejected-at state with the same journal) reuses the
+  ledger's next entry: O(1), shared;
+- stepping an older state with anything else (a real branch) copies the view's entries
+  into a ledger of its own first: O(n), once per branch; the branch then grows in O(1).
+  A fold from the empty state always starts a ledger of its own, so independent folds
+  share nothing.
+
+Compared with a hash array mapped trie (``immutables.Map``), which copies a path of
+nodes per insert, this keeps a million kept states in a fraction of the memory and makes
+the step cost independent of the map's size (``python bench/bench_timetravel.py``).
+Views are immutable values: equality, hashing, iteration (in insertion order) and
+lookups behave as for any read-only mapping. The ledger's few mutations happen under a
+lock, so views can be stepped from several threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any, Final, TypeVar, final, overload
+
+__all__ = ["SeenRecords"]
+
+_V = TypeVar("_V")
+_ABSENT: Final = object()
+
+
+@final
+class _Ledger:
+    """The shared, append-only storage behind the views of one history."""
+
+    __slots__ = ("index", "keys", "lock", "tip_shared", "values")
+
+    def __init__(self, keys: list[str], values: list[bytes | None]) -> None:
+        self.keys = keys
+        self.values = values
+        self.index = {key: position for position, key in enumerate(keys)}
+        self.lock = threading.Lock()
+        #: The newest entry was also handed out by reuse, so it may not be taken back.
+        self.tip_shared = False
+
+
+@final
+class SeenRecords(Mapping[str, "bytes | None"]):
+    """Accepted record id -> duplicate digest (or ``None``), persistent and shared.
+
+    >>> empty = SeenRecords()
+    >>> one = empty.set("rec.1", None)
+    >>> two = one.set("rec.2", b"d")
+    >>> len(empty), len(one), len(two), "rec.2" in one, two["rec.2"]
+    (0, 1, 2, False, b'd')
+    >>> list(two), two == SeenRecords({"rec.1": None, "rec.2": b"d"})
+    (['rec.1', 'rec.2'], True)
+    """
+
+    __slots__ = ("_hash", "_ledger", "_size")
+
+    def __init__(
+        self, entries: Mapping[str, bytes | None] | Iterable[tuple[str, bytes | None]] = ()
+    ) -> None:
+        data = dict(entries)
+        self._ledger = _Ledger(list(data), list(data.values()))
+        self._size = len(data)
+        self._hash: int | None = None
+
+    @classmethod
+    def _view(cls, ledger: _Ledger, size: int) -> SeenRecords:
+        view = object.__new__(cls)
+        view._ledger = ledger
+        view._size = size
+        view._hash = None
+        return view
+
+    # -- reading ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __contains__(self, key: object) -> bool:
+        position = self._ledger.index.get(key)  # type: ignore[call-overload]
+        return position is not None and position < self._size
+
+    def __getitem__(self, key: str) -> bytes | None:
+        ledger = self._ledger
+        position = ledger.index.get(key)
+        if position is None or position >= self._size:
+            raise KeyError(key)
+        return ledger.values[position]
+
+    @overload
+    def get(self, key: str, /) -> bytes | None: ...
+    @overload
+    def get(self, key: str, default: _V, /) -> bytes | _V | None: ...
+
+    def get(self, key: str, default: Any = None, /) -> Any:
+        ledger = self._ledger
+        position = ledger.index.get(key)
+        if position is None or position >= self._size:
+            return default
+        return ledger.values[position]
+
+    def __iter__(self) -> Iterator[str]:
+        return islice(self._ledger.keys, self._size)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SeenRecords) and other._ledger is self._ledger:
+            return other._size == self._size
+        return Mapping.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"SeenRecords({dict(self.items())!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SeenRecords, (list(self.items()),))
+
+    # -- growing ---------------------------------------------------------------------
+
+    def set(self, key: str, value: bytes | None) -> SeenRecords:
+        """A view with ``key`` added (``key`` must not be in this view already)."""
+        if key in self:
+            raise KeyError(f"{key!r} is already recorded")
+        ledger = self._ledger
+        size = self._size
+        if not size:  # every history starts a ledger of its own (empty views are shared)
+            return SeenRecords._view(_Ledger([key], [value]), 1)
+        with ledger.lock:
+            keys = ledger.keys
+            if len(keys) == size:
+                keys.append(key)
+                ledger.values.append(value)
+                ledger.index[key] = size
+                ledger.tip_shared = False
+                return SeenRecords._view(ledger, size + 1)
+            if keys[size] == key and ledger.values[size] == value:
+                if size + 1 == len(keys):
+                    ledger.tip_shared = True
+                return SeenRecords._view(ledger, size + 1)
+        # A branch: this view's entries get a ledger of their own.
+        branch = _Ledger(keys[:size], ledger.values[:size])
+        branch.keys.append(key)
+        branch.values.append(value)
+        branch.index[key] = size
+        return SeenRecords._view(branch, size + 1)
+
+    def retract(self, parent: SeenRecords) -> None:
+        """Take back the entry ``parent.set`` just appended to make this view, when the
+        step that made it was rejected and nothing else can have seen it.
+
+        Without this, the next step from ``parent`` would find the ledger's next slot
+        taken by the rejected record and copy the whole view into a branch.
+        """
+        ledger = self._ledger
+        size = parent._size
+        if ledger is not parent._ledger or self._size != size + 1:
+            return
+        with ledger.lock:
+            if len(ledger.keys) == size + 1 and not ledger.tip_shared:
+                del ledger.index[ledger.keys.pop()]
+                ledger.values.pop()
