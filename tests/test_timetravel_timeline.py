@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,8 @@ from replaykit import JournalRecord, ReplayConfig, ReplayMode, finish, lint, rep
 from replaykit.replay.state import STATE_FIELDS
 from replaykit.testing import builders as b
 from replaykit.timetravel import Timeline
+
+timeline_module = importlib.import_module("replaykit.timetravel.timeline")
 
 AUDIT = ReplayConfig(ReplayMode.AUDIT_REPLAY)
 
@@ -149,6 +152,25 @@ def test_timeline_leaves_the_collector_as_it_found_it() -> None:
     try:
         len(Timeline(journal, AUDIT, freeze_gc=True))
         assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+
+
+def test_timeline_freezes_a_large_history_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = example_journals()["crash-recovery"]
+    monkeypatch.setattr(timeline_module, "AUTO_FREEZE_STATES", 5)
+    gc.unfreeze()
+    try:
+        small = Timeline(journal, AUDIT)
+        small[3]  # 3 new states: below the threshold
+        assert gc.get_freeze_count() == 0
+        small[6]  # 6 states not frozen yet: frozen now
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        len(Timeline(journal, AUDIT, freeze_gc=False))
+        assert gc.get_freeze_count() == 0
+        len(Timeline(journal, AUDIT, keyframe_every=100))  # keeps one state: never frozen
+        assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
 

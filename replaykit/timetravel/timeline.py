@@ -22,11 +22,14 @@ folded ones do). A rejected record's fault is kept with its state.
 
 Garbage collection. Folding pauses the cyclic collector (``pause_gc=True``), as the
 folds in ``replaykit.replay`` do. The kept history is millions of container objects
-that a full collection would traverse again and again (seconds per collection at a
-million states); ``freeze_gc=True`` calls ``gc.freeze()`` after each fold, which moves
-every object the process has tracked so far, not only the timeline's, to the
-permanent generation (until ``gc.unfreeze()``). It is off by default because of that
-process-wide effect; long-lived services holding big timelines should turn it on.
+that every full collection would walk again (about 20 s at a million states, and the
+first one comes right after the fold). So a timeline calls ``gc.freeze()`` once it holds
+``AUTO_FREEZE_STATES`` (100,000) states that are not frozen yet (``freeze_gc=None``, the
+default): the history moves to the permanent generation, which collections skip. That
+is process-wide: every object the process tracks at that moment is frozen with it (they
+are still freed by reference counting; only cyclic garbage among them waits for
+``gc.unfreeze()``). ``freeze_gc=True`` freezes after every fold, ``freeze_gc=False``
+never.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from itertools import count, islice
-from typing import Any, Literal, final, overload
+from typing import Any, Final, Literal, final, overload
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -46,7 +49,10 @@ from replaykit.replay.transitions import Rejected, apply
 from replaykit.timetravel import queries
 from replaykit.timetravel.diff import Operation, diff
 
-__all__ = ["Step", "Timeline"]
+__all__ = ["AUTO_FREEZE_STATES", "Step", "Timeline"]
+
+#: With ``freeze_gc=None``, ``gc.freeze()`` once this many kept states are not frozen.
+AUTO_FREEZE_STATES: Final = 100_000
 
 
 @final
@@ -95,6 +101,7 @@ class Timeline:
         "_pause",
         "_records",
         "_source",
+        "_unfrozen",
         "config",
         "keyframe_every",
         "strict",
@@ -109,7 +116,7 @@ class Timeline:
         keyframe_every: int | None = None,
         start: ReplayState | None = None,
         pause_gc: bool = True,
-        freeze_gc: bool = False,
+        freeze_gc: bool | None = None,
     ) -> None:
         """Prepare the fold (nothing is read yet).
 
@@ -133,6 +140,7 @@ class Timeline:
         self._halt: Step | None = None
         self._pause = pause_gc
         self._freeze = freeze_gc
+        self._unfrozen = 0
 
     def __repr__(self) -> str:
         more = "" if self._source is None else "+"
@@ -158,6 +166,7 @@ class Timeline:
         strict = self.strict
         state = self._last
         read = 0
+        kept_before = len(kept)
         try:
             with _pause_gc(self._pause):
                 for record in batch:
@@ -180,8 +189,10 @@ class Timeline:
                 else:
                     if wanted is None or read < wanted:
                         self._source = None
-                if self._freeze:
+                self._unfrozen += len(kept) - kept_before
+                if self._freeze or (self._freeze is None and self._unfrozen >= AUTO_FREEZE_STATES):
                     gc.freeze()
+                    self._unfrozen = 0
         finally:
             self._last = state
 
