@@ -11,8 +11,8 @@ append-only growth:
 
 - stepping the newest state appends: O(1), and the new view is two fields;
 - stepping an older state with the record that followed it (re-folding from a keyframe,
-  continuing from a restored or rejected-at state with the same journal) reuses the
-  ledger's next entry: O(1), shared;
+  continuing from an earlier state with the same journal) reuses the ledger's next
+  entry: O(1), shared;
 - stepping an older state with anything else (a real branch) copies the view's entries
   into a ledger of its own first: O(n), once per branch; the branch then grows in O(1).
   A fold from the empty state always starts a ledger of its own, so independent folds
@@ -43,15 +43,13 @@ _ABSENT: Final = object()
 class _Ledger:
     """The shared, append-only storage behind the views of one history."""
 
-    __slots__ = ("index", "keys", "lock", "tip_shared", "values")
+    __slots__ = ("index", "keys", "lock", "values")
 
     def __init__(self, keys: list[str], values: list[bytes | None]) -> None:
         self.keys = keys
         self.values = values
         self.index = {key: position for position, key in enumerate(keys)}
         self.lock = threading.Lock()
-        #: The newest entry was also handed out by reuse, so it may not be taken back.
-        self.tip_shared = False
 
 
 @final
@@ -148,11 +146,8 @@ class SeenRecords(Mapping[str, "bytes | None"]):
                 keys.append(key)
                 ledger.values.append(value)
                 ledger.index[key] = size
-                ledger.tip_shared = False
                 return SeenRecords._view(ledger, size + 1)
             if keys[size] == key and ledger.values[size] == value:
-                if size + 1 == len(keys):
-                    ledger.tip_shared = True
                 return SeenRecords._view(ledger, size + 1)
         # A branch: this view's entries get a ledger of their own.
         branch = _Ledger(keys[:size], ledger.values[:size])
@@ -160,19 +155,3 @@ class SeenRecords(Mapping[str, "bytes | None"]):
         branch.values.append(value)
         branch.index[key] = size
         return SeenRecords._view(branch, size + 1)
-
-    def retract(self, parent: SeenRecords) -> None:
-        """Take back the entry ``parent.set`` just appended to make this view, when the
-        step that made it was rejected and nothing else can have seen it.
-
-        Without this, the next step from ``parent`` would find the ledger's next slot
-        taken by the rejected record and copy the whole view into a branch.
-        """
-        ledger = self._ledger
-        size = parent._size
-        if ledger is not parent._ledger or self._size != size + 1:
-            return
-        with ledger.lock:
-            if len(ledger.keys) == size + 1 and not ledger.tip_shared:
-                del ledger.index[ledger.keys.pop()]
-                ledger.values.pop()

@@ -177,15 +177,16 @@ Missing: TypeAlias = PSet[str]
 Repairs: TypeAlias = PVector[ReplayRepairNeeded]
 
 
-def _checkpoint(
+def _reject_checkpoint_past_seq(
     state: ReplayState,
     record: JournalRecord,
     checkpoint: RunCheckpoint,
     seq: int,
-    seen: Seen,
     missing: Missing,
     repairs: Repairs,
-) -> ReplayState:
+) -> None:
+    """The checkpoint rule's rejection (the only one in step 7), checked before step 8
+    remembers the record, so that a rejected record never enters ``seen_records``."""
     if checkpoint.covers_journal_seq > seq:
         repairs = repairs.append(
             _repair(
@@ -199,6 +200,18 @@ def _checkpoint(
         # seen set do not move).
         left = evolve_state(state, state.last_journal_seq, state.seen_records, missing, repairs)
         raise Rejected(ContractViolation(message=CHECKPOINT_PAST_SEQ), left)
+
+
+def _checkpoint(
+    state: ReplayState,
+    record: JournalRecord,
+    checkpoint: RunCheckpoint,
+    seq: int,
+    seen: Seen,
+    missing: Missing,
+    repairs: Repairs,
+) -> ReplayState:
+    # ``_reject_checkpoint_past_seq`` has let it through.
     missing, repairs = observe_content_refs(
         state.config, record, checkpoint.content_ref_manifest, missing, repairs
     )
@@ -438,15 +451,14 @@ def apply(state: ReplayState, record: JournalRecord) -> ReplayState:
         missing, repairs = observe_content_refs(
             state.config, record, record.content_refs, missing, repairs
         )
-    # 8. (taken before 7, which may only reject) Remember the record and its seq.
-    grown = seen.set(record_id, record_digest(record) if allowed else None)
-    # 7. The payload's rule.
     payload = record.payload
+    # 7. (its one rejection) A checkpoint may not cover a seq past its own record's.
+    if payload.__class__ is RunCheckpoint:
+        _reject_checkpoint_past_seq(state, record, payload, seq, missing, repairs)
+    # 8. (taken before the rest of 7, which cannot reject) Remember the record and seq.
+    seen = seen.set(record_id, record_digest(record) if allowed else None)
+    # 7. The payload's rule.
     rule = PAYLOAD_RULES.get(payload.__class__)
     if rule is None:
-        return _with_steps(state, seq, grown, missing, repairs)
-    try:
-        return rule(state, record, payload, seq, grown, missing, repairs)
-    except Rejected:
-        grown.retract(seen)  # the record was not accepted after all
-        raise
+        return _with_steps(state, seq, seen, missing, repairs)
+    return rule(state, record, payload, seq, seen, missing, repairs)
