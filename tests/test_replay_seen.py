@@ -20,7 +20,8 @@ from replaykit import JournalRecord, ReplayConfig, ReplayMode, initial_state, st
 from replaykit.replay import SeenRecords, lint
 from replaykit.testing import builders as b
 from replaykit.testing.strategies import adversarial_journals, journals
-from replaykit.timetravel import Timeline, restore, snapshot
+from replaykit.timetravel import Timeline, diff, restore, snapshot
+from replaykit.timetravel.pointer import pointer
 
 KEYS = st.sampled_from([f"rec.{i}" for i in range(12)])
 VALUES = st.sampled_from([None, b"a" * 16, b"b" * 16])
@@ -186,3 +187,21 @@ def test_independent_folds_share_no_ledger() -> None:
     c = step(empty, b.effect_intent("effect.1", journal_seq=1)).unwrap()
     assert a == c and a.seen_records._ledger is not c.seen_records._ledger
     assert empty.seen_records._ledger.keys == []  # nothing kept alive by the empty state
+
+
+@settings(max_examples=40, deadline=None)
+@given(journals(max_blocks=4), st.data())
+def test_diff_of_one_history_equals_the_full_comparison(
+    records: list[JournalRecord], data: st.DataObject
+) -> None:
+    states = list(Timeline(records, AUDIT))
+    i = data.draw(st.integers(0, len(states) - 1))
+    j = data.draw(st.integers(0, len(states) - 1))
+    a, c = states[i], states[j]
+    same = diff(a, c)  # the ledger's slice between the two views
+    apart = diff(restore(snapshot(a)).unwrap(), restore(snapshot(c)).unwrap())  # full
+    assert same == apart
+    low, high = sorted((i, j))
+    between = list(states[high].seen_records)[len(states[low].seen_records) :]
+    paths = {op["path"] for op in same if op["path"].startswith("/seen_records/")}
+    assert paths == {pointer("seen_records", key) for key in between}

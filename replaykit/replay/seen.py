@@ -130,6 +130,21 @@ class SeenRecords(Mapping[str, "bytes | None"]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (SeenRecords, (list(self.items()),))
 
+    def difference(self, other: SeenRecords) -> list[str] | None:
+        """The keys in exactly one of ``self`` and ``other`` when both are views of one
+        history (one holds a prefix of the other's entries), in insertion order; else
+        ``None``. Costs what the difference holds, not what the views hold.
+
+        >>> one = SeenRecords().set("r.1", None)
+        >>> three = one.set("r.2", None).set("r.3", b"d")
+        >>> three.difference(one), one.difference(three), one.difference(SeenRecords())
+        (['r.2', 'r.3'], ['r.2', 'r.3'], None)
+        """
+        if other._ledger is not self._ledger:
+            return None
+        low, high = sorted((self._size, other._size))
+        return self._ledger.keys[low:high]
+
     # -- growing ---------------------------------------------------------------------
 
     def set(self, key: str, value: bytes | None) -> SeenRecords:

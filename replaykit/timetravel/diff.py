@@ -29,7 +29,7 @@ from typing import Any, Final, TypeAlias
 from pyrsistent import PSet, PVector
 
 from replaykit.model import JournalRecord, ReplayResult
-from replaykit.replay import ReplayState
+from replaykit.replay import ReplayState, SeenRecords
 from replaykit.replay.state import STATE_FIELDS
 from replaykit.timetravel.changes import Touched, touched
 from replaykit.timetravel.pointer import escape
@@ -117,6 +117,11 @@ def _diff_map(
     candidates: frozenset[str] | None,
     ops: list[Operation],
 ) -> None:
+    if isinstance(old, SeenRecords) and isinstance(new, SeenRecords):
+        added = old.difference(new)  # views of one history: only the entries between
+        if added is not None:
+            _diff_keys(name, old, new, sorted(added), ops)
+            return
     if candidates is not None and 2 * len(candidates) <= len(old) + len(new):
         local: list[Operation] = []
         delta = _diff_keys(name, old, new, sorted(candidates), local)
