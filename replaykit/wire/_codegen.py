@@ -31,7 +31,16 @@ from replaykit.model.ids import MAX_ID_LEN, id_error
 from replaykit.model.refs import CorrelationEntry, DestinationRef, EntityRef, PolicyRef, SourceRef
 from replaykit.wire._json import Bad, DupDict, Float
 
-__all__ = ["MISSING", "Namespace", "bad_value", "check_object", "describe", "generate"]
+__all__ = [
+    "INTERNED",
+    "MISSING",
+    "Namespace",
+    "bad_value",
+    "check_object",
+    "describe",
+    "generate",
+    "wire_fields",
+]
 
 MISSING: Final = object()
 _UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
@@ -227,7 +236,7 @@ def _list_expr(kind: Any, var: str, key: str) -> str:
     return f"{var} = _list({var}, {k}, item_{func})"
 
 
-def _wire_fields(cls: type) -> list[tuple[str, str, Any, Presence]]:
+def wire_fields(cls: type) -> list[tuple[str, str, Any, Presence]]:
     out = []
     for field in attrs.fields(cls):
         if WIRE_KEY not in field.metadata:
@@ -248,7 +257,7 @@ def generate(ns: Namespace, cls: type) -> None:
     if cls in ns.done:
         return
     ns.done.add(cls)
-    fields = _wire_fields(cls)
+    fields = wire_fields(cls)
     for _, _, kind, _ in fields:
         for nested in _nested(kind):
             generate(ns, nested)

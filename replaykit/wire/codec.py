@@ -36,8 +36,12 @@ from replaykit.model import (
 )
 from replaykit.wire._canonical import is_canonical_line
 from replaykit.wire._codegen import bad_value, generate
+from replaykit.wire._fast import build as _build_fast
 from replaykit.wire._json import MAX_DEPTH, Bad, parse_compact, walk
 from replaykit.wire._unions import (
+    _KINDS,
+    _OUTPUT_CLASSES,
+    _PAYLOAD_CLASSES,
     ENCODE_PAYLOAD,
     ENCODE_RECORD_MEMO,
     ERRORS,
@@ -58,6 +62,7 @@ __all__ = [
     "canonical_bytes",
     "from_data",
     "from_json",
+    "from_json_exact",
     "record_digest",
     "to_data",
     "to_json",
@@ -148,8 +153,25 @@ def _from_parsed(cls: type[T], data: Any) -> Result[T, DecodeError]:
     return Success(value)
 
 
+#: Journal lines as the reference runtime writes them decode in C (``_fast``).
+_fast_record: Final = _build_fast(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
+
+
 def from_json(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
     """Decode one JSON text as ``cls``: ``Success(value)`` or ``Failure(DecodeError)``."""
+    if cls is JournalRecord:
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        raw = raw.strip(b" \t\r\n")
+        record = _fast_record(raw)
+        if record is not None:
+            return Success(record)  # type: ignore[arg-type]
+        data = raw
+    return from_json_exact(cls, data)
+
+
+def from_json_exact(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
+    """``from_json`` without the fast path for journal lines (it gives the same results;
+    the tests compare the two)."""
     try:
         parsed, compact = parse_compact(data)
     except Bad as bad:
