@@ -9,13 +9,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from journal_gen import write_journal
 
-__all__ = ["OUT", "child_peak_mb", "journal", "timed"]
+__all__ = ["OUT", "child_peak_mb", "journal", "rounds", "timed"]
 
 OUT = Path(__file__).resolve().parent / "out"
 T = TypeVar("T")
@@ -39,6 +39,24 @@ def timed(func: Callable[[], T], *, repeat: int = 1) -> tuple[float, T]:
         start = time.perf_counter()
         value = func()
         best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def rounds(funcs: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], Any]:
+    """Best wall time of each function over ``repeat`` interleaved rounds (collector on).
+
+    Interleaving keeps a change in machine load from favouring one of them. Returns the
+    times and the value of the last function's last run.
+    """
+    best = dict.fromkeys(funcs, float("inf"))
+    value: Any = None
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            value = None
+            gc.collect()
+            start = time.perf_counter()
+            value = func()
+            best[name] = min(best[name], time.perf_counter() - start)
     return best, value
 
 

@@ -7,7 +7,8 @@ Every figure is measured in one run against baselines measured in the same run:
   (untyped) of the same lines;
 - fold: replaykit's strict ``replay`` (which pauses the collector, as documented) against
   the mutable floor in ``bench/floor.py``, both with the garbage collector on as users run
-  them, after checking that both give the same ``ReplayResult``;
+  them, after checking that both give the same ``ReplayResult`` (best of 5 interleaved
+  rounds up to 100k records, of 3 above);
 - memory: peak RSS of a child process that streams a JSONL journal through ``replay``,
   against a child that only imports replaykit.
 """
@@ -19,7 +20,7 @@ import json
 import sys
 
 import orjson
-from _common import child_peak_mb, journal, timed
+from _common import child_peak_mb, journal, rounds, timed
 from floor import floor_replay
 
 from replaykit import JournalRecord, ReplayConfig, ReplayMode, from_json, replay, to_json
@@ -46,8 +47,16 @@ def bench_size(n: int) -> dict[str, float]:
     records = [from_json(JournalRecord, line).unwrap() for line in lines]
     del lines
     config = ReplayConfig(ReplayMode.RESUME_REPLAY)
-    t_floor, expected = timed(lambda: floor_replay(records, ReplayMode.RESUME_REPLAY))
-    t_fold, got = timed(lambda: replay(records, config).unwrap())
+    expected = floor_replay(records, ReplayMode.RESUME_REPLAY)
+    # Best of interleaved rounds, so that a change in machine load favours neither.
+    times, got = rounds(
+        {
+            "floor": lambda: floor_replay(records, ReplayMode.RESUME_REPLAY),
+            "fold": lambda: replay(records, config).unwrap(),
+        },
+        5 if n <= 100_000 else 3,
+    )
+    t_floor, t_fold = times["floor"], times["fold"]
     if to_json(got) != to_json(expected):
         raise SystemExit(f"replaykit and the floor disagree at {n} records")
     row = {

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-from _common import journal, timed
+from _common import journal, rounds, timed
 from floor import FloorReducer
 
 from replaykit import JournalRecord, ReplayConfig, ReplayMode, ReplayResult, from_json, replay
@@ -89,24 +89,6 @@ def collect_time() -> float:
     start = time.perf_counter()
     gc.collect()
     return time.perf_counter() - start
-
-
-def rounds(funcs: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], Any]:
-    """Best wall time of each function over ``repeat`` interleaved rounds (collector on).
-
-    Interleaving keeps a change in machine load from favouring one of them. Returns the
-    times and the value of the last function's last run.
-    """
-    best = dict.fromkeys(funcs, float("inf"))
-    value: Any = None
-    for _ in range(repeat):
-        for name, func in funcs.items():
-            value = None
-            gc.collect()
-            start = time.perf_counter()
-            value = func()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best, value
 
 
 def bench_full(
