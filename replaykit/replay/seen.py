@@ -36,7 +36,7 @@ from typing import Any, Final, TypeVar, final, overload
 __all__ = ["SeenRecords"]
 
 _V = TypeVar("_V")
-_ABSENT: Final = object()
+_new: Final = object.__new__
 
 
 @final
@@ -65,7 +65,7 @@ class SeenRecords(Mapping[str, "bytes | None"]):
     (['rec.1', 'rec.2'], True)
     """
 
-    __slots__ = ("_hash", "_ledger", "_size")
+    __slots__ = ("_ledger", "_size")
 
     def __init__(
         self, entries: Mapping[str, bytes | None] | Iterable[tuple[str, bytes | None]] = ()
@@ -73,14 +73,12 @@ class SeenRecords(Mapping[str, "bytes | None"]):
         data = dict(entries)
         self._ledger = _Ledger(list(data), list(data.values()))
         self._size = len(data)
-        self._hash: int | None = None
 
     @classmethod
     def _view(cls, ledger: _Ledger, size: int) -> SeenRecords:
         view = object.__new__(cls)
         view._ledger = ledger
         view._size = size
-        view._hash = None
         return view
 
     # -- reading ---------------------------------------------------------------------
@@ -120,9 +118,7 @@ class SeenRecords(Mapping[str, "bytes | None"]):
         return Mapping.__eq__(self, other)
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self.items()))
-        return self._hash
+        return hash(frozenset(self.items()))
 
     def __repr__(self) -> str:
         return f"SeenRecords({dict(self.items())!r})"
@@ -149,19 +145,23 @@ class SeenRecords(Mapping[str, "bytes | None"]):
 
     def set(self, key: str, value: bytes | None) -> SeenRecords:
         """A view with ``key`` added (``key`` must not be in this view already)."""
-        if key in self:
-            raise KeyError(f"{key!r} is already recorded")
         ledger = self._ledger
         size = self._size
+        position = ledger.index.get(key)
+        if position is not None and position < size:
+            raise KeyError(f"{key!r} is already recorded")
         if not size:  # every history starts a ledger of its own (empty views are shared)
             return SeenRecords._view(_Ledger([key], [value]), 1)
         with ledger.lock:
             keys = ledger.keys
-            if len(keys) == size:
+            if len(keys) == size:  # the newest view: append (the hot path, inlined)
                 keys.append(key)
                 ledger.values.append(value)
                 ledger.index[key] = size
-                return SeenRecords._view(ledger, size + 1)
+                view = _new(SeenRecords)
+                view._ledger = ledger
+                view._size = size + 1
+                return view
             if keys[size] == key and ledger.values[size] == value:
                 return SeenRecords._view(ledger, size + 1)
         # A branch: this view's entries get a ledger of their own.
