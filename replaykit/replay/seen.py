@@ -144,12 +144,16 @@ class SeenRecords(Mapping[str, "bytes | None"]):
     # -- growing ---------------------------------------------------------------------
 
     def set(self, key: str, value: bytes | None) -> SeenRecords:
-        """A view with ``key`` added (``key`` must not be in this view already)."""
+        """A view with ``key`` added; ``KeyError`` if this view has ``key`` already."""
+        if key in self:
+            raise KeyError(f"{key!r} is already recorded")
+        return self.grow(key, value)
+
+    def grow(self, key: str, value: bytes | None) -> SeenRecords:
+        """``set`` for a caller that has just found ``key`` absent from this view (the
+        fold looks every record id up first): the same, without a second lookup."""
         ledger = self._ledger
         size = self._size
-        position = ledger.index.get(key)
-        if position is not None and position < size:
-            raise KeyError(f"{key!r} is already recorded")
         if not size:  # every history starts a ledger of its own (empty views are shared)
             return SeenRecords._view(_Ledger([key], [value]), 1)
         with ledger.lock:

@@ -456,7 +456,7 @@ def apply(state: ReplayState, record: JournalRecord) -> ReplayState:
     if payload.__class__ is RunCheckpoint:
         _reject_checkpoint_past_seq(state, record, payload, seq, missing, repairs)
     # 8. (taken before the rest of 7, which cannot reject) Remember the record and seq.
-    seen = seen.set(record_id, record_digest(record) if allowed else None)
+    seen = seen.grow(record_id, record_digest(record) if allowed else None)
     # 7. The payload's rule.
     rule = PAYLOAD_RULES.get(payload.__class__)
     if rule is None:

@@ -32,18 +32,21 @@ from replaykit.model.refs import CorrelationEntry, DestinationRef, EntityRef, Po
 from replaykit.wire._json import Bad, DupDict, Float
 
 __all__ = [
+    "CACHE_SIZE",
     "INTERNED",
     "MISSING",
+    "UINT_MAX",
     "Namespace",
     "bad_value",
     "check_object",
+    "construct",
     "describe",
     "generate",
     "wire_fields",
 ]
 
 MISSING: Final = object()
-_UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
+UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
 _UINT_NAME: Final = {U16: "16", U32: "32", U64: "64"}
 
 
@@ -100,7 +103,7 @@ def _check_id(value: Any, key: str | int) -> str:
 
 def _check_uint(value: Any, kind: str, key: str | int) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
-        if value < 0 or value > _UINT_MAX[kind]:
+        if value < 0 or value > UINT_MAX[kind]:
             raise Bad(f"integer {value} is out of range for u{_UINT_NAME[kind]}", key)
         return value
     raise bad_value(value, f"an unsigned {_UINT_NAME[kind]}-bit integer", key)
@@ -197,9 +200,9 @@ def _check_expr(ns: Namespace, kind: Any, var: str, key: str) -> list[str]:
             f"if not ({var}.__class__ is str and {var}.isascii() and {var}.isprintable()"
             f" and 0 < len({var}) <= _MAXID): {var} = _check_id({var}, {k})"
         ]
-    if kind in _UINT_MAX:
+    if kind in UINT_MAX:
         return [
-            f"if {var}.__class__ is not int or not (0 <= {var} <= {_UINT_MAX[kind]}):"
+            f"if {var}.__class__ is not int or not (0 <= {var} <= {UINT_MAX[kind]}):"
             f" {var} = _check_uint({var}, {kind!r}, {k})"
         ]
     if kind == BOOL:
@@ -279,7 +282,7 @@ def generate(ns: Namespace, cls: type) -> None:
 #: one shared instance per distinct JSON object (bounded cache), which saves decoding
 #: time and memory; their memoizing encoders (``encm_``) reuse the encoded form.
 INTERNED: Final = frozenset({EntityRef, SourceRef, DestinationRef, PolicyRef, CorrelationEntry})
-_CACHE_SIZE: Final = 4096
+CACHE_SIZE: Final = 4096
 
 
 def _memoized(
@@ -292,7 +295,7 @@ def _memoized(
 
     def encode_memoized(obj: Any) -> Any:
         data = orjson.Fragment(orjson.dumps(encode(obj)))
-        if len(memo) >= _CACHE_SIZE:
+        if len(memo) >= CACHE_SIZE:
             memo.clear()
         memo[id(obj)] = (obj, data)
         return data
@@ -346,21 +349,26 @@ def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, 
             else:
                 lines.append("    if True:")
             lines.append(f"        {_list_expr(kind, var, wire)}")
-    lines.append(f"    o = _new_{name}(cls_{name})")
-    for index, (attr, _, _, _) in enumerate(fields):
-        setter = ns.name(cls.__dict__[attr].__set__, "set")
-        lines.append(f"    {setter}(o, v{index})")
-    for field in attrs.fields(cls):
-        if WIRE_KEY not in field.metadata:
-            setter = ns.name(cls.__dict__[field.name].__set__, "set")
-            lines.append(f"    {setter}(o, {ns.name(field.default, 'default')})")
+    lines += construct(ns, cls, [f"v{index}" for index in range(len(fields))])
     if interned:
         lines.append("    if key is not None:")
-        lines.append(f"        if len({cache}) >= {_CACHE_SIZE}: {cache}.clear()")
+        lines.append(f"        if len({cache}) >= {CACHE_SIZE}: {cache}.clear()")
         lines.append(f"        {cache}[key] = o")
     lines.append("    return o")
-    ns.globals[f"_new_{name}"] = object.__new__
     return "\n".join(lines) + "\n"
+
+
+def construct(ns: Namespace, cls: type, values: list[str]) -> list[str]:
+    """Lines that make ``o``, a ``cls`` built without ``__init__`` (the values are checked
+    already): its wire fields set to the expressions ``values``, in declaration order, and
+    its other fields to their defaults."""
+    lines = [f"    o = {ns.name(object.__new__, 'new')}({ns.name(cls, 'cls')})"]
+    given = iter(values)
+    for field in attrs.fields(cls):
+        setter = ns.name(cls.__dict__[field.name].__set__, "set")
+        value = next(given) if WIRE_KEY in field.metadata else ns.name(field.default, "default")
+        lines.append(f"    {setter}(o, {value})")
+    return lines
 
 
 def _encoder_source(

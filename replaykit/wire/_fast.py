@@ -42,14 +42,18 @@ import attrs
 import msgspec
 
 from replaykit.model import JournalRecord, duplicate_allowed
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
+from replaykit.model._wirespec import BOOL, ID, STR, U64, Presence
 from replaykit.model.ids import MAX_ID_LEN
-from replaykit.wire._codegen import INTERNED, wire_fields
+from replaykit.wire._codegen import (
+    CACHE_SIZE,
+    INTERNED,
+    UINT_MAX,
+    Namespace,
+    construct,
+    wire_fields,
+)
 
 __all__ = ["build"]
-
-_UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
-_CACHE_SIZE: Final = 4096
 
 
 #: An identifier on a clean line (see ``decode_record``): only its length is left to check.
@@ -72,11 +76,9 @@ class _Builder:
         #: (model class, union tag or None) -> its mirror: a class nested both in a union
         #: and as a plain field (``EffectIntent``) has a tagged and a plain mirror.
         self.structs: dict[tuple[type, str | None], Any] = {}
-        self.globals: dict[str, Any] = {
-            "new": object.__new__,
-            "Slow": _Slow,
-            "U64MAX": _UINT_MAX[U64],
-        }
+        self.ns = Namespace()
+        self.globals = self.ns.globals
+        self.globals.update(Slow=_Slow, U64MAX=UINT_MAX[U64])
         self.kinds = kinds
         payload_structs = [self.mirror(cls, tag) for tag, cls in payloads.items()]
         self.output_payload = msgspec.defstruct(
@@ -105,11 +107,11 @@ class _Builder:
         if kind == ID:
             # The rest of the identifier rule holds for every string of a clean line.
             return _ID
-        if kind in _UINT_MAX:
+        if kind in UINT_MAX:
             # msgspec bounds stop at int64; the u64 top is checked in the conversion.
             if kind == U64:
                 return Annotated[int, msgspec.Meta(ge=0)]
-            return Annotated[int, msgspec.Meta(ge=0, le=_UINT_MAX[kind])]
+            return Annotated[int, msgspec.Meta(ge=0, le=UINT_MAX[kind])]
         if kind == BOOL:
             return bool
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
@@ -158,47 +160,39 @@ class _Builder:
         if name in self.globals:
             return
         self.globals[name] = None  # types may nest
-        g = self.globals
-        g[f"C_{cls.__name__}"] = cls
         lines = [f"def {name}(s):"]
         if cls in INTERNED:
-            cache = f"cache_{cls.__name__}"
-            g[cache] = {}
+            cache = self.ns.name({}, "cache")
             lines += [f"    hit = {cache}.get(s)", "    if hit is not None: return hit"]
-        lines.append(f"    o = new(C_{cls.__name__})")
-        for attr, wire, kind, presence in wire_fields(cls):
-            setter = f"set_{cls.__name__}_{attr}"
-            g[setter] = cls.__dict__[attr].__set__
-            lines += self._field(kind, presence, f"s.{wire}", setter)
-        for field in attrs.fields(cls):
-            if WIRE_KEY not in field.metadata:
-                setter = f"set_{cls.__name__}_{field.name}"
-                g[setter] = cls.__dict__[field.name].__set__
-                g[f"default_{cls.__name__}_{field.name}"] = field.default
-                lines.append(f"    {setter}(o, default_{cls.__name__}_{field.name})")
+        values = []
+        for index, (_, wire, kind, presence) in enumerate(wire_fields(cls)):
+            lines += self._value(kind, presence, f"v{index}", f"s.{wire}")
+            values.append(f"v{index}")
+        lines += construct(self.ns, cls, values)
         if cls in INTERNED:
-            lines.append(f"    if len({cache}) >= {_CACHE_SIZE}: {cache}.clear()")
+            lines.append(f"    if len({cache}) >= {CACHE_SIZE}: {cache}.clear()")
             lines.append(f"    {cache}[s] = o")
         lines.append("    return o")
-        exec("\n".join(lines) + "\n", g)
+        exec("\n".join(lines) + "\n", self.globals)
 
-    def _field(self, kind: Any, presence: Presence, value: str, setter: str) -> list[str]:
+    def _value(self, kind: Any, presence: Presence, var: str, value: str) -> list[str]:
+        """Lines that set ``var`` to the model value of struct field ``value``."""
         many = presence in (Presence.LIST, Presence.LIST_REQUIRED)
         optional = presence is Presence.OPTIONAL
         if kind == U64 and not many:
-            check = "v is not None and v > U64MAX" if optional else "v > U64MAX"
-            return [f"    v = {value}", f"    if {check}: raise Slow", f"    {setter}(o, v)"]
+            check = f"{var} is not None and {var} > U64MAX" if optional else f"{var} > U64MAX"
+            return [f"    {var} = {value}", f"    if {check}: raise Slow"]
         if kind in ("payload", "delivery_kind"):
-            return [f"    {setter}(o, cv_union({value}))"]
+            return [f"    {var} = cv_union({value})"]
         if attrs.has(kind):
             self.convert(kind)
             func = f"cv_{kind.__name__}"
             if many:
-                return [f"    {setter}(o, tuple(map({func}, {value})))"]
+                return [f"    {var} = tuple(map({func}, {value}))"]
             if optional:
-                return [f"    v = {value}", f"    {setter}(o, None if v is None else {func}(v))"]
-            return [f"    {setter}(o, {func}({value}))"]
-        return [f"    {setter}(o, {value})"]
+                return [f"    {var} = {value}", f"    if {var} is not None: {var} = {func}({var})"]
+            return [f"    {var} = {func}({value})"]
+        return [f"    {var} = {value}"]
 
 
 class _Unsupported(Exception):
