@@ -17,7 +17,10 @@ for the same arguments on every machine. Memory use is flat: every pool of open 
 bounded.
 
 The dicts yielded by :func:`generate_records` share sub-objects (source refs, destinations,
-policy refs, ...) with each other; treat them as read-only.
+policy refs, ...) with each other; treat them as read-only. Those fixed parts, the mix and
+the pool bounds live in ``journal_shapes``; the output-delivery records and their pool in
+``journal_output``; this module holds the generator of everything else, the driver and
+the CLI.
 
 CLI::
 
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -37,172 +39,57 @@ from collections import deque
 from collections.abc import Iterator
 from random import Random
 
+from journal_output import Deliveries
+from journal_shapes import (
+    AGENT_ID,
+    BASE_MILLIS,
+    CHECKPOINT,
+    EFFECT_ABANDON,
+    EFFECT_FAMILIES,
+    EFFECT_POOL_CAP,
+    FINGERPRINT,
+    INTENT,
+    JOURNAL_BACKED,
+    LOOP_STATES,
+    MILLIS_STEP,
+    MIX,
+    OUTPUT,
+    POLICY_RECOVERY,
+    PRIVACY,
+    RECOVERY,
+    REDACTION,
+    RESULT,
+    RESULT_OUTCOMES,
+    RING,
+    ROLES,
+    RUN_COMPLETED_PAYLOAD,
+    RUN_STARTED_PAYLOAD,
+    SOURCE_RUN_LOOP,
+    STOP_REASONS,
+    UNSAFE_REASONS,
+    WRITER,
+    OpenEffect,
+    entity_ref,
+    pending_entry,
+)
+
 __all__ = ["generate_lines", "generate_records", "write_journal"]
 
-# ---------------------------------------------------------------------------------------
-# Constants and shared sub-objects (built once, shared by every record).
 
-_BASE_MILLIS = 1767225600000
-_MILLIS_STEP = 7
-
-_AGENT_ID = "agent.bench"
-_FINGERPRINT = "sha256:runtime.package.bench"
-_PRIVACY = "content_refs_only"
-_JOURNAL_BACKED = "journal_backed"
-_REDACTION = "redaction.default"
-_WRITER = "writer.bench"
-
-_SOURCE_RUN_LOOP: dict[str, object] = {
-    "kind": "sdk",
-    "id": "source.sdk.run_loop",
-    "trust": "host_provided",
-    "privacy": _PRIVACY,
-}
-_SOURCE_OUTPUT: dict[str, object] = {
-    "kind": "sdk",
-    "id": "source.sdk.output_delivery",
-    "trust": "host_provided",
-    "privacy": _PRIVACY,
-}
-
-
-def _tool_destination(name: str) -> dict[str, object]:
-    return {
-        "kind": "tool",
-        "id": f"destination.tool.{name}",
-        "privacy": _PRIVACY,
-        "retention": "host_policy",
-    }
-
-
-_DEST_WORKSPACE = _tool_destination("workspace")
-_DEST_SEARCH = _tool_destination("search")
-_DEST_SHELL = _tool_destination("shell")
-_DEST_PROVIDER: dict[str, object] = {
-    "kind": "provider",
-    "id": "destination.provider.primary",
-    "privacy": _PRIVACY,
-    "retention": "run_scoped",
-}
-_DEST_MEMORY: dict[str, object] = {
-    "kind": "host",
-    "id": "destination.host.memory",
-    "privacy": _PRIVACY,
-    "retention": "durable",
-}
-_DEST_OUTPUT: dict[str, object] = {
-    "kind": "output_sink",
-    "id": "destination.output.chat",
-    "privacy": _PRIVACY,
-    "retention": "host_policy",
-}
-
-_POLICY_TOOL_READ: list[object] = [{"kind": "permission", "id": "policy.tool.read", "version": "1"}]
-_POLICY_TOOL_WRITE: list[object] = [
-    {"kind": "permission", "id": "policy.tool.write", "version": "1"},
-    {"kind": "sandbox", "id": "policy.sandbox.workspace"},
-]
-_POLICY_OUTPUT: list[object] = [{"kind": "host", "id": "policy.output.chat"}]
-_POLICY_RECOVERY: list[object] = [{"kind": "host", "id": "policy.recovery.host"}]
-
-_TAGS_OUTPUT: list[object] = ["output_delivery"]
-_RUN_STARTED_PAYLOAD: dict[str, object] = {
-    "type": "run_lifecycle",
-    "status": "started",
-    "reason": "run accepted",
-}
-_RUN_COMPLETED_PAYLOAD: dict[str, object] = {
-    "type": "run_lifecycle",
-    "status": "completed",
-    "reason": "final answer produced",
-}
-
-# Effect families: (cumulative weight, id family, EffectKind, destination, policy refs,
-# intent summary).
-_EFFECT_FAMILIES: tuple[tuple[float, str, str, dict[str, object], list[object], str], ...] = (
-    (0.55, "tool", "tool_execution", _DEST_WORKSPACE, _POLICY_TOOL_READ, "execute tool"),
-    (0.70, "tool.search", "tool_execution", _DEST_SEARCH, _POLICY_TOOL_READ, "search workspace"),
-    (0.82, "provider", "provider_request", _DEST_PROVIDER, _POLICY_TOOL_READ, "call provider"),
-    (0.92, "file.write", "file_write", _DEST_WORKSPACE, _POLICY_TOOL_WRITE, "write one file"),
-    (0.97, "process", "process_start", _DEST_SHELL, _POLICY_TOOL_WRITE, "start a process"),
-    (1.01, "memory", "memory_write", _DEST_MEMORY, _POLICY_TOOL_WRITE, "write memory entry"),
-)
-
-# Effect result outcomes: (cumulative weight, terminal_status, summary).
-_RESULT_OUTCOMES: tuple[tuple[float, str, str], ...] = (
-    (0.86, "completed", "tool completed"),
-    (0.93, "failed", "tool failed"),
-    (0.96, "timed_out", "tool timed out"),
-    (0.98, "cancelled", "tool cancelled"),
-    (1.01, "unknown", "process exited during tool"),
-)
-
-_LOOP_STATES = (
-    "awaiting_input",
-    "awaiting_model",
-    "awaiting_tool_result",
-    "awaiting_output_delivery",
-)
-_STOP_REASONS = ("tool_use", "tool_use", "end_turn", "max_tokens")
-_ROLES = ("assistant", "assistant", "user", "tool")
-_UNSAFE_REASONS = (
-    "effect intent has no terminal result in replay",
-    "host restarted before the effect result was journaled",
-    "effect outcome unknown after crash",
-)
-
-# Record categories by share: (cumulative weight, category).
-_INTENT, _RESULT, _OUTPUT, _CHECKPOINT, _OTHER, _RECOVERY = range(6)
-_MIX: tuple[tuple[float, int], ...] = (
-    (0.400, _INTENT),
-    (0.780, _RESULT),
-    (0.880, _OUTPUT),
-    (0.930, _CHECKPOINT),
-    (0.985, _OTHER),
-    (1.001, _RECOVERY),
-)
-
-_EFFECT_ABANDON = 0.05  # share of effect intents that are never closed
-_EFFECT_POOL_CAP = 48  # bound on closable open effects (keeps memory flat)
-_DELIVERY_ABANDON = 0.03  # share of output intents with no result, dedupe or reconciliation
-_DELIVERY_POOL_CAP = 16
-_RING = 32  # size of the rings of recent content refs / open effects / closed deliveries
-
-# An open effect: (effect_id, intent record_id, idempotency_key, dedupe_key).
-_Open = tuple[str, str, str | None, str | None]
-# An open delivery: (number, delivery_id, intent record_id, idempotency_key, dedupe_key,
-# content refs).
-_Delivery = tuple[int, str, str, str | None, str, list[object]]
-
-
-def _ref(kind: str, ident: str) -> dict[str, object]:
-    return {"kind": kind, "id": ident, "privacy": _PRIVACY}
-
-
-def _pending(entry: _Open, reason: str) -> dict[str, object]:
-    effect_id, record_id, idem, dedupe = entry
-    out: dict[str, object] = {"effect_id": effect_id, "intent_record_id": record_id}
-    if idem is not None:
-        out["idempotency_key"] = idem
-    if dedupe is not None:
-        out["dedupe_key"] = dedupe
-    out["unsafe_pending_reason"] = reason
-    return out
-
-
-class _Generator:
-    """Holds the generator state; one method per record shape."""
+class Generator:
+    """Holds the generator state; one method per record shape (output deliveries are
+    delegated to ``self.deliveries``)."""
 
     def __init__(self, seed: int, run_id: str) -> None:
         self.rand = Random(seed).random
         self.run_id = run_id
         self.record_prefix = f"journal.{run_id}."
-        self.run_ref = _ref("run", run_id)
+        self.run_ref = entity_ref("run", run_id)
         self.run_ids: list[object] = [run_id]
         self.seq = 0
         # Content refs.
         self.content_n = 0
-        self.recent_refs: deque[str] = deque(maxlen=_RING)
+        self.recent_refs: deque[str] = deque(maxlen=RING)
         # Turns and attempts.
         self.turn_n = 1
         self.turn_id = "turn.1"
@@ -212,14 +99,10 @@ class _Generator:
         self.message_n = 0
         # Effects.
         self.effect_n = 0
-        self.open_effects: list[_Open] = []  # closable, bounded by _EFFECT_POOL_CAP
-        self.abandoned: deque[_Open] = deque(maxlen=_RING)  # never closed
+        self.open_effects: list[OpenEffect] = []  # closable, bounded by EFFECT_POOL_CAP
+        self.abandoned: deque[OpenEffect] = deque(maxlen=RING)  # never closed
         # Output deliveries.
-        self.delivery_n = 0
-        self.open_deliveries: list[_Delivery] = []
-        self.delivered: deque[tuple[int, str, str, str]] = deque(maxlen=_RING)
-        self.stream_n = 1
-        self.chunk_index = 0
+        self.deliveries = Deliveries(self)
         # Checkpoints.
         self.checkpoint_n = 0
         self.covers = 0
@@ -264,7 +147,7 @@ class _Generator:
         turn: bool = True,
         attempt_id: str | None = None,
         related: list[object] | None = None,
-        source: dict[str, object] = _SOURCE_RUN_LOOP,
+        source: dict[str, object] = SOURCE_RUN_LOOP,
         destination: dict[str, object] | None = None,
         index_destination: bool = False,
         tags: list[object] | None = None,
@@ -283,9 +166,9 @@ class _Generator:
             "record_id": f"{self.record_prefix}{seq:06d}",
             "record_kind": record_kind,
             "run_id": run_id,
-            "agent_id": _AGENT_ID,
+            "agent_id": AGENT_ID,
         }
-        index: dict[str, object] = {"run_id": run_id, "agent_id": _AGENT_ID}
+        index: dict[str, object] = {"run_id": run_id, "agent_id": AGENT_ID}
         if turn_id is not None:
             rec["turn_id"] = turn_id
             index["turn_id"] = turn_id
@@ -299,7 +182,7 @@ class _Generator:
             rec["destination"] = destination
         if tags:
             rec["tags"] = tags
-        rec["delivery_semantics"] = _JOURNAL_BACKED
+        rec["delivery_semantics"] = JOURNAL_BACKED
         index["event_family"] = family
         index["event_kind"] = event_kind
         index["source"] = source
@@ -310,15 +193,15 @@ class _Generator:
             index["related_refs"] = related
         if tags:
             index["tags"] = tags
-        index["privacy_class"] = _PRIVACY
-        index["delivery_semantics"] = _JOURNAL_BACKED
+        index["privacy_class"] = PRIVACY
+        index["delivery_semantics"] = JOURNAL_BACKED
         rec["event_index"] = index
-        rec["timestamp_millis"] = _BASE_MILLIS + seq * _MILLIS_STEP
-        rec["runtime_package_fingerprint"] = _FINGERPRINT
-        rec["privacy"] = _PRIVACY
+        rec["timestamp_millis"] = BASE_MILLIS + seq * MILLIS_STEP
+        rec["runtime_package_fingerprint"] = FINGERPRINT
+        rec["privacy"] = PRIVACY
         if content_refs:
             rec["content_refs"] = content_refs
-        rec["redaction_policy_id"] = _REDACTION
+        rec["redaction_policy_id"] = REDACTION
         if idempotency_key is not None:
             rec["idempotency_key"] = idempotency_key
         if dedupe_key is not None:
@@ -332,12 +215,12 @@ class _Generator:
 
     def run_started(self) -> dict[str, object]:
         return self.envelope(
-            "run", self.run_ref, _RUN_STARTED_PAYLOAD, "run", "run_started", turn=False
+            "run", self.run_ref, RUN_STARTED_PAYLOAD, "run", "run_started", turn=False
         )
 
     def run_completed(self) -> dict[str, object]:
         return self.envelope(
-            "run", self.run_ref, _RUN_COMPLETED_PAYLOAD, "run", "run_completed", turn=False
+            "run", self.run_ref, RUN_COMPLETED_PAYLOAD, "run", "run_completed", turn=False
         )
 
     # -- effects -------------------------------------------------------------------------
@@ -345,15 +228,15 @@ class _Generator:
     def effect_intent(self) -> dict[str, object]:
         rand = self.rand
         r = rand()
-        for family in _EFFECT_FAMILIES:
+        for family in EFFECT_FAMILIES:
             if r < family[0]:
                 break
         _, fam, kind, dest, policies, summary = family
         self.effect_n += 1
         n = self.effect_n
         effect_id = f"effect.{fam}.{n}"
-        subject = _ref("tool_call", f"tool.call.{effect_id}")
-        related: list[object] = [_ref("effect", effect_id)]
+        subject = entity_ref("tool_call", f"tool.call.{effect_id}")
+        related: list[object] = [entity_ref("effect", effect_id)]
         refs = self.new_refs("tool.args", self.ref_count())
 
         r = rand()
@@ -377,7 +260,7 @@ class _Generator:
             "effect_id": effect_id,
             "kind": kind,
             "subject_ref": subject,
-            "source": _SOURCE_RUN_LOOP,
+            "source": SOURCE_RUN_LOOP,
             "destination": dest,
         }
         if rand() < 0.3:
@@ -402,8 +285,8 @@ class _Generator:
             idempotency_key=idem if env_idem else None,
             dedupe_key=dedupe if env_dedupe else None,
         )
-        entry: _Open = (effect_id, f"{self.record_prefix}{self.seq:06d}", idem, dedupe)
-        if rand() < _EFFECT_ABANDON:
+        entry: OpenEffect = (effect_id, f"{self.record_prefix}{self.seq:06d}", idem, dedupe)
+        if rand() < EFFECT_ABANDON:
             self.abandoned.append(entry)
         else:
             self.open_effects.append(entry)
@@ -419,7 +302,7 @@ class _Generator:
         effect_id = entry[0]
 
         r = rand()
-        for outcome in _RESULT_OUTCOMES:
+        for outcome in RESULT_OUTCOMES:
             if r < outcome[0]:
                 break
         _, status, summary = outcome
@@ -439,7 +322,7 @@ class _Generator:
         if refs:
             payload["content_refs"] = refs
         payload["redacted_summary"] = summary
-        subject = _ref("effect", effect_id)
+        subject = entity_ref("effect", effect_id)
         return self.envelope(
             "effect_result",
             subject,
@@ -450,10 +333,10 @@ class _Generator:
             content_refs=refs,
         )
 
-    def open_effect_sample(self, count: int) -> list[_Open]:
+    def open_effect_sample(self, count: int) -> list[OpenEffect]:
         """Up to ``count`` distinct currently open effects (closable or abandoned)."""
         rand = self.rand
-        candidates: list[_Open] = []
+        candidates: list[OpenEffect] = []
         pool = self.open_effects
         ring = self.abandoned
         picked: set[str] = set()
@@ -477,13 +360,13 @@ class _Generator:
         rand = self.rand
         entries = self.open_effect_sample(1 if rand() < 0.6 else 2)
         unsafe: list[object] = [
-            _pending(e, _UNSAFE_REASONS[int(rand() * len(_UNSAFE_REASONS))]) for e in entries
+            pending_entry(e, UNSAFE_REASONS[int(rand() * len(UNSAFE_REASONS))]) for e in entries
         ]
         payload: dict[str, object] = {
             "type": "recovery",
             "unsafe_pending": unsafe,
             "recovery_reason": "process restarted with pending effects",
-            "policy_refs": _POLICY_RECOVERY,
+            "policy_refs": POLICY_RECOVERY,
         }
         refs = self.old_refs(self.ref_count())
         return self.envelope(
@@ -505,17 +388,17 @@ class _Generator:
             "run_id": self.run_id,
             "checkpoint_seq": k,
             "covers_journal_seq": covers,
-            "loop_state": _LOOP_STATES[int(rand() * len(_LOOP_STATES))],
+            "loop_state": LOOP_STATES[int(rand() * len(LOOP_STATES))],
             "turn_id": self.turn_id,
         }
         if self.attempt_n and rand() < 0.5:
             payload["attempt_id"] = f"attempt.{self.attempt_n}"
-        payload["runtime_package_fingerprint"] = _FINGERPRINT
+        payload["runtime_package_fingerprint"] = FINGERPRINT
         if rand() < 0.3:
             pending = self.open_effect_sample(1 + int(rand() * 2))
             if pending:
                 payload["pending_side_effects"] = [
-                    _pending(e, "effect intent has no terminal result at checkpoint")
+                    pending_entry(e, "effect intent has no terminal result at checkpoint")
                     for e in pending
                 ]
         if rand() < 0.05:
@@ -523,8 +406,8 @@ class _Generator:
         if manifest:
             payload["content_ref_manifest"] = manifest
         payload["state_hash"] = f"state.hash.{checkpoint_id}"
-        payload["created_at_millis"] = _BASE_MILLIS + seq * _MILLIS_STEP - 2
-        payload["writer_id"] = _WRITER
+        payload["created_at_millis"] = BASE_MILLIS + seq * MILLIS_STEP - 2
+        payload["writer_id"] = WRITER
         return self.envelope(
             "checkpoint",
             self.run_ref,
@@ -568,7 +451,7 @@ class _Generator:
         payload["redacted_summary"] = "turn lifecycle"
         return self.envelope(
             "turn",
-            _ref("turn", turn_id),
+            entity_ref("turn", turn_id),
             payload,
             "turn",
             f"turn_{status}",
@@ -582,12 +465,12 @@ class _Generator:
         payload: dict[str, object] = {
             "type": "message",
             "message_id": message_id,
-            "role": _ROLES[int(rand() * len(_ROLES))],
+            "role": ROLES[int(rand() * len(ROLES))],
             "redacted_summary": "message committed",
         }
         return self.envelope(
             "message",
-            _ref("message", message_id),
+            entity_ref("message", message_id),
             payload,
             "message",
             "message_committed",
@@ -605,7 +488,7 @@ class _Generator:
             "provider_route_id": "route.fake.primary",
             "provider_model_id": "model.fake.large",
             "request_message_count": 1 + int(rand() * 40),
-            "stop_reason": _STOP_REASONS[int(rand() * len(_STOP_REASONS))],
+            "stop_reason": STOP_REASONS[int(rand() * len(STOP_REASONS))],
             "usage": {
                 "input_tokens": input_tokens,
                 "output_tokens": output_tokens,
@@ -614,7 +497,7 @@ class _Generator:
         }
         return self.envelope(
             "model_attempt",
-            _ref("attempt", attempt_id),
+            entity_ref("attempt", attempt_id),
             payload,
             "model",
             "model_attempt_completed",
@@ -622,280 +505,27 @@ class _Generator:
             content_refs=self.old_refs(self.ref_count()),
         )
 
-    # -- output delivery -----------------------------------------------------------------
-
-    def output(self) -> dict[str, object]:
-        r = self.rand()
-        pool = self.open_deliveries
-        if r < 0.18 and self.delivered:
-            return self.output_event()
-        if not pool or (r < 0.60 and len(pool) < _DELIVERY_POOL_CAP):
-            return self.output_intent()
-        return self.output_resolution()
-
-    def output_envelope(
-        self,
-        delivery_id: str,
-        payload: dict[str, object],
-        event_kind: str,
-        refs: list[object],
-        *,
-        idempotency_key: str | None = None,
-        dedupe_key: str | None = None,
-    ) -> dict[str, object]:
-        related: list[object] = [_ref("content", str(ref)) for ref in refs]
-        return self.envelope(
-            "output_dispatch",
-            _ref("output_delivery", delivery_id),
-            payload,
-            "output_delivery",
-            event_kind,
-            related=related,
-            source=_SOURCE_OUTPUT,
-            destination=_DEST_OUTPUT,
-            index_destination=True,
-            tags=_TAGS_OUTPUT,
-            content_refs=refs,
-            idempotency_key=idempotency_key,
-            dedupe_key=dedupe_key,
-        )
-
-    def output_intent(self) -> dict[str, object]:
-        rand = self.rand
-        self.delivery_n += 1
-        n = self.delivery_n
-        delivery_id = f"output.delivery.{n}"
-        digest = hashlib.sha256(f"{self.run_id}/{delivery_id}".encode()).hexdigest()
-        dedupe = f"dedupe.output_delivery.{digest}"
-        idem = f"idem.output.{n}" if rand() < 0.5 else None
-        refs = self.new_refs("output", 1 + int(rand() * 3))
-        summary = f"output delivery {n}"
-        r = rand()
-        delivery_kind: dict[str, object]
-        if r < 0.4:
-            delivery_kind = {
-                "type": "stream_chunk",
-                "stream_cursor": f"stream.{self.stream_n}",
-                "chunk_index": self.chunk_index,
-            }
-            self.chunk_index += 1
-            if self.chunk_index >= 8:
-                self.stream_n += 1
-                self.chunk_index = 0
-        elif r < 0.85:
-            delivery_kind = {"type": "final_message"}
-        else:
-            delivery_kind = {"type": "final_validated_output"}
-        subject = _ref("output_delivery", delivery_id)
-        effect_intent: dict[str, object] = {
-            "effect_id": f"effect.output.{n}",
-            "kind": "output_delivery",
-            "subject_ref": subject,
-            "source": _SOURCE_OUTPUT,
-            "destination": _DEST_OUTPUT,
-            "policy_refs": _POLICY_OUTPUT,
-        }
-        if idem is not None:
-            effect_intent["idempotency_key"] = idem
-        effect_intent["dedupe_key"] = dedupe
-        effect_intent["content_refs"] = refs
-        effect_intent["redacted_summary"] = summary
-        record: dict[str, object] = {
-            "delivery_id": delivery_id,
-            "effect_intent": effect_intent,
-            "destination": _DEST_OUTPUT,
-            "sink_ref": "sink.chat.primary",
-            "desired_sink_ref": "sink.chat.primary",
-            "delivery_kind": delivery_kind,
-            "content_mode": "content_refs_only",
-            "content_refs": refs,
-            "redacted_summary": summary,
-            "privacy": _PRIVACY,
-            "retention": "run_scoped",
-            "policy_refs": _POLICY_OUTPUT,
-        }
-        if idem is not None:
-            record["idempotency_key"] = idem
-        record["dedupe_key"] = dedupe
-        record["runtime_package_fingerprint"] = _FINGERPRINT
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "intent",
-            "record": record,
-        }
-        rec = self.output_envelope(
-            delivery_id,
-            payload,
-            "output_dispatch_requested",
-            refs,
-            idempotency_key=idem,
-            dedupe_key=dedupe,
-        )
-        if rand() >= _DELIVERY_ABANDON:
-            record_id = f"{self.record_prefix}{self.seq:06d}"
-            self.open_deliveries.append((n, delivery_id, record_id, idem, dedupe, refs))
-        return rec
-
-    def output_resolution(self) -> dict[str, object]:
-        rand = self.rand
-        pool = self.open_deliveries
-        i = int(rand() * len(pool))
-        delivery = pool[i]
-        pool[i] = pool[-1]
-        pool.pop()
-        n, delivery_id, intent_record_id, idem, dedupe, refs = delivery
-        r = rand()
-        if r < 0.07:
-            return self.output_dedupe(n, delivery_id, dedupe)
-        if r < 0.14:
-            return self.output_reconciliation(n, delivery_id, intent_record_id, idem, dedupe)
-        r = rand()
-        effect_result: dict[str, object] = {"effect_id": f"effect.output.{n}"}
-        record: dict[str, object] = {"delivery_id": delivery_id}
-        if r < 0.80:
-            status, terminal, retry = "completed", "completed", "NotRetryable"
-            summary = "output delivery completed"
-            effect_result["terminal_status"] = terminal
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = _DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-            record["ack_ref"] = f"ack.chat.{n}"
-            self.delivered.append((n, delivery_id, dedupe, status))
-        elif r < 0.90:
-            status, terminal, retry = "failed", "failed", "Retryable"
-            summary = "output delivery failed before host send or at sink boundary"
-            error_ref = f"error.sink.{n}"
-            effect_result["terminal_status"] = terminal
-            effect_result["error_ref"] = error_ref
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = _DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-            record["error_ref"] = error_ref
-            self.delivered.append((n, delivery_id, dedupe, status))
-        else:
-            status, terminal, retry = "reconciliation_needed", "unknown", "RepairNeeded"
-            summary = "output delivery outcome unknown"
-            effect_result["terminal_status"] = terminal
-            effect_result["reconciliation_ref"] = f"reconcile.output.{n}"
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = _DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-        record["content_refs"] = refs
-        record["redacted_summary"] = summary
-        record["retry_classification"] = retry
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "result",
-            "record": record,
-        }
-        return self.output_envelope(delivery_id, payload, f"output_dispatch_{status}", refs)
-
-    def output_dedupe(self, n: int, delivery_id: str, dedupe: str) -> dict[str, object]:
-        record: dict[str, object] = {
-            "delivery_id": delivery_id,
-            "dedupe_key": dedupe,
-            "prior_delivery_id": f"output.delivery.prior.{n}",
-            "prior_external_operation_id": f"external.op.{n}",
-            "prior_terminal_status": "completed",
-            "current_status": "deduped",
-            "redacted_summary": "deduped against prior completed delivery",
-            "policy_refs": _POLICY_OUTPUT,
-        }
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "dedupe",
-            "record": record,
-        }
-        self.delivered.append((n, delivery_id, dedupe, "deduped"))
-        return self.output_envelope(
-            delivery_id, payload, "output_dispatch_deduped", [], dedupe_key=dedupe
-        )
-
-    def output_reconciliation(
-        self, n: int, delivery_id: str, intent_record_id: str, idem: str | None, dedupe: str
-    ) -> dict[str, object]:
-        record: dict[str, object] = {
-            "delivery_id": delivery_id,
-            "intent_record_id": intent_record_id,
-            "side_effect_kind": "output_delivery",
-        }
-        if idem is not None:
-            record["idempotency_key"] = idem
-        record["dedupe_key"] = dedupe
-        record["external_operation_id"] = f"external.op.{n}"
-        record["terminal_status"] = "reconciliation_needed"
-        record["terminal_append_status"] = "append_failed"
-        record["reconciliation_adapter"] = "sink.chat.primary"
-        record["unsafe_pending_reason"] = "terminal append failed after sink contact"
-        record["replay_decision"] = "requires_host_reconciliation"
-        record["resend_allowed"] = False
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "reconciliation",
-            "record": record,
-        }
-        return self.output_envelope(
-            delivery_id, payload, "output_dispatch_reconciliation_needed", [], dedupe_key=dedupe
-        )
-
-    def output_event(self) -> dict[str, object]:
-        delivered = self.delivered
-        n, delivery_id, dedupe, status = delivered[int(self.rand() * len(delivered))]
-        record: dict[str, object] = {
-            "event_kind": f"output_dispatch_{status}",
-            "delivery_id": delivery_id,
-            "destination": _DEST_OUTPUT,
-            "sink_ref": "sink.chat.primary",
-            "dedupe_key": dedupe,
-            "source_message_id": f"message.output.{n}",
-            "dispatch_status": status,
-        }
-        if status == "completed":
-            record["ack_ref"] = f"ack.chat.{n}"
-        record["redacted_summary"] = f"output delivery {status}"
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "event",
-            "record": record,
-        }
-        return self.envelope(
-            "output_dispatch",
-            _ref("output_delivery", delivery_id),
-            payload,
-            "output_delivery",
-            f"output_dispatch_{status}",
-        )
-
     # -- driver --------------------------------------------------------------------------
 
     def next_record(self) -> dict[str, object]:
         r = self.rand()
-        for entry in _MIX:
+        for entry in MIX:
             if r < entry[0]:
                 break
         category = entry[1]
-        if category == _RESULT:
+        if category == RESULT:
             if not self.open_effects:
                 return self.effect_intent()
             return self.effect_result()
-        if category == _INTENT:
-            if len(self.open_effects) >= _EFFECT_POOL_CAP:
+        if category == INTENT:
+            if len(self.open_effects) >= EFFECT_POOL_CAP:
                 return self.effect_result()
             return self.effect_intent()
-        if category == _OUTPUT:
-            return self.output()
-        if category == _CHECKPOINT:
+        if category == OUTPUT:
+            return self.deliveries.output()
+        if category == CHECKPOINT:
             return self.checkpoint()
-        if category == _RECOVERY and (self.open_effects or self.abandoned):
+        if category == RECOVERY and (self.open_effects or self.abandoned):
             return self.recovery()
         return self.other()
 
@@ -921,7 +551,7 @@ def generate_records(
         raise ValueError("run_id must be a non-empty id of at most 256 bytes without control chars")
     if n <= 0:
         return
-    gen = _Generator(seed, run_id)
+    gen = Generator(seed, run_id)
     yield gen.run_started()
     body = n - 2 if terminal and n > 1 else n - 1
     if body > 0:
