@@ -26,7 +26,7 @@ ignored payload kept as opaque JSON, a lone surrogate) returns ``None`` and the 
 takes the exact path, which gives the same value or the precise error. So this path
 changes speed only; ``tests/test_wire_fast.py`` checks that both paths agree.
 
-Speed (``bench/bench_core.py``, runtime-like records of 1.8 KB): about 1.5x fewer
+Speed (``bench/bench_core.py``, runtime-like records of 1.8 KB): about 1.7x fewer
 instructions per line than the exact path; msgspec's own decode and re-encode take a
 third of what is left, building the attrs objects the rest.
 """
