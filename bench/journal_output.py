@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["Deliveries"]
 
 
+def _payload(record_type: str, record: dict[str, object]) -> dict[str, object]:
+    return {"type": "output_delivery", "record_type": record_type, "record": record}
+
+
 class Deliveries:
     """The output-delivery records of one generator, and their open pool."""
 
@@ -136,11 +140,7 @@ class Deliveries:
             record["idempotency_key"] = idem
         record["dedupe_key"] = dedupe
         record["runtime_package_fingerprint"] = FINGERPRINT
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "intent",
-            "record": record,
-        }
+        payload = _payload("intent", record)
         rec = self.output_envelope(
             delivery_id,
             payload,
@@ -210,11 +210,7 @@ class Deliveries:
         record["content_refs"] = refs
         record["redacted_summary"] = summary
         record["retry_classification"] = retry
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "result",
-            "record": record,
-        }
+        payload = _payload("result", record)
         return self.output_envelope(delivery_id, payload, f"output_dispatch_{status}", refs)
 
     def output_dedupe(self, n: int, delivery_id: str, dedupe: str) -> dict[str, object]:
@@ -228,11 +224,7 @@ class Deliveries:
             "redacted_summary": "deduped against prior completed delivery",
             "policy_refs": POLICY_OUTPUT,
         }
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "dedupe",
-            "record": record,
-        }
+        payload = _payload("dedupe", record)
         self.delivered.append((n, delivery_id, dedupe, "deduped"))
         return self.output_envelope(
             delivery_id, payload, "output_dispatch_deduped", [], dedupe_key=dedupe
@@ -256,11 +248,7 @@ class Deliveries:
         record["unsafe_pending_reason"] = "terminal append failed after sink contact"
         record["replay_decision"] = "requires_host_reconciliation"
         record["resend_allowed"] = False
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "reconciliation",
-            "record": record,
-        }
+        payload = _payload("reconciliation", record)
         return self.output_envelope(
             delivery_id, payload, "output_dispatch_reconciliation_needed", [], dedupe_key=dedupe
         )
@@ -280,11 +268,7 @@ class Deliveries:
         if status == "completed":
             record["ack_ref"] = f"ack.chat.{n}"
         record["redacted_summary"] = f"output delivery {status}"
-        payload: dict[str, object] = {
-            "type": "output_delivery",
-            "record_type": "event",
-            "record": record,
-        }
+        payload = _payload("event", record)
         return self.gen.envelope(
             "output_dispatch",
             entity_ref("output_delivery", delivery_id),
