@@ -26,7 +26,7 @@ class EventStreamScope:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class AllScope(EventStreamScope):
     """Every event; written as the bare string ``"all"``."""
 
@@ -34,7 +34,7 @@ class AllScope(EventStreamScope):
 
 
 @final
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class RunScope(EventStreamScope):
     VARIANT: ClassVar[str] = "run"
 
@@ -42,7 +42,7 @@ class RunScope(EventStreamScope):
 
 
 @final
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class AgentScope(EventStreamScope):
     VARIANT: ClassVar[str] = "agent"
 
@@ -50,7 +50,7 @@ class AgentScope(EventStreamScope):
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class FilterScope(EventStreamScope):
     VARIANT: ClassVar[str] = "filter"
 
@@ -59,7 +59,7 @@ class FilterScope(EventStreamScope):
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EventCursor:
     scope: EventStreamScope = attrs.field(metadata=w("scope"))
     event_seq: int = attrs.field(metadata=w(U64))

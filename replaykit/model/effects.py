@@ -21,7 +21,7 @@ __all__ = [
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EffectIntent:
     """A side effect the run is about to perform (payload ``effect_intent``)."""
 
@@ -42,7 +42,7 @@ class EffectIntent:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EffectResult:
     """The terminal result of an effect (payload ``effect_result``)."""
 
@@ -58,7 +58,7 @@ class EffectResult:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PendingSideEffect:
     """An effect a recovery marker or checkpoint reports as possibly in flight."""
 
@@ -70,7 +70,7 @@ class PendingSideEffect:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RunCheckpoint:
     """A saved loop state (payload ``checkpoint``; also ``ReplayResult.latest_checkpoint``)."""
 
@@ -95,7 +95,7 @@ class RunCheckpoint:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RecoveryMarker:
     """What a recovering runtime found unsafe (payload ``recovery``)."""
 
@@ -109,7 +109,7 @@ class RecoveryMarker:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TerminalResultMarker:
     """Closes an effect and seals the run (payload ``terminal_result``)."""
 

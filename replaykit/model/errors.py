@@ -34,7 +34,7 @@ __all__ = [
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ErrorContext:
     message: str = attrs.field(metadata=w(STR))
     policy_refs: tuple[PolicyRef, ...] = attrs.field(
@@ -50,7 +50,7 @@ class ErrorContext:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CausalIds:
     run_id: str | None = attrs.field(default=None, metadata=w(ID, NULLABLE))
     turn_id: str | None = attrs.field(default=None, metadata=w(ID, NULLABLE))
@@ -82,7 +82,7 @@ class AgentError:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class MissingRequiredField(AgentError):
     VARIANT: ClassVar[str] = "MissingRequiredField"
 
@@ -105,7 +105,7 @@ class MissingRequiredField(AgentError):
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ContractViolation(AgentError):
     VARIANT: ClassVar[str] = "ContractViolation"
 
@@ -128,7 +128,7 @@ class ContractViolation(AgentError):
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class HostConfigurationNeeded(AgentError):
     VARIANT: ClassVar[str] = "HostConfigurationNeeded"
 
@@ -151,7 +151,7 @@ class HostConfigurationNeeded(AgentError):
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Classified(AgentError):
     VARIANT: ClassVar[str] = "Classified"
 

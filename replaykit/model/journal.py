@@ -59,7 +59,7 @@ IGNORED_PAYLOAD_TYPES: Final = frozenset(
 
 
 @final
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class JsonObject:
     """An immutable JSON object that keeps its keys in the order they were written."""
 
@@ -74,7 +74,7 @@ class JsonObject:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class JsonNumber:
     """A number inside an ignored payload that is not a plain 64-bit integer.
 
@@ -96,7 +96,7 @@ JsonValue: TypeAlias = "bool | int | str | JsonNumber | tuple[JsonValue, ...] | 
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RunLifecycleRecord:
     PAYLOAD_TYPE: ClassVar[str] = "run_lifecycle"
 
@@ -105,7 +105,7 @@ class RunLifecycleRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TurnLifecycleRecord:
     PAYLOAD_TYPE: ClassVar[str] = "turn_lifecycle"
 
@@ -119,7 +119,7 @@ class TurnLifecycleRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OtherPayload:
     """A payload variant the reducer ignores, kept as JSON without loss.
 
@@ -145,7 +145,7 @@ JournalRecordPayload: TypeAlias = (
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EventIndexProjection:
     run_id: str = attrs.field(metadata=w(ID))
     session_id: str | None = attrs.field(default=None, metadata=w(ID, OPTIONAL))
@@ -168,7 +168,7 @@ class EventIndexProjection:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class JournalRecord:
     """One line of a journal: the envelope and its payload (WIRE.md section 5)."""
 

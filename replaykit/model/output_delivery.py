@@ -40,7 +40,7 @@ __all__ = [
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class StreamChunk:
     KIND_TYPE: ClassVar[str] = "stream_chunk"
 
@@ -49,13 +49,13 @@ class StreamChunk:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class FinalMessage:
     KIND_TYPE: ClassVar[str] = "final_message"
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class FinalValidatedOutput:
     KIND_TYPE: ClassVar[str] = "final_validated_output"
 
@@ -64,7 +64,7 @@ OutputDeliveryKind = StreamChunk | FinalMessage | FinalValidatedOutput
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputDeliveryIntentRecord:
     PAYLOAD_TYPE: ClassVar[str] = "output_delivery"
     RECORD_TYPE: ClassVar[str] = "intent"
@@ -87,7 +87,7 @@ class OutputDeliveryIntentRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputDeliveryResultRecord:
     PAYLOAD_TYPE: ClassVar[str] = "output_delivery"
     RECORD_TYPE: ClassVar[str] = "result"
@@ -106,7 +106,7 @@ class OutputDeliveryResultRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputDeliveryDedupeRecord:
     PAYLOAD_TYPE: ClassVar[str] = "output_delivery"
     RECORD_TYPE: ClassVar[str] = "dedupe"
@@ -122,7 +122,7 @@ class OutputDeliveryDedupeRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputDeliveryReconciliationRecord:
     PAYLOAD_TYPE: ClassVar[str] = "output_delivery"
     RECORD_TYPE: ClassVar[str] = "reconciliation"
@@ -142,7 +142,7 @@ class OutputDeliveryReconciliationRecord:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputDeliveryEventRecord:
     PAYLOAD_TYPE: ClassVar[str] = "output_delivery"
     RECORD_TYPE: ClassVar[str] = "event"

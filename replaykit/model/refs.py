@@ -21,14 +21,14 @@ __all__ = ["CorrelationEntry", "DestinationRef", "EntityRef", "PolicyRef", "Sour
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CorrelationEntry:
     key: str = attrs.field(metadata=w(ID))
     value: str = attrs.field(metadata=w(ID))
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SourceRef:
     kind: SourceKind = attrs.field(metadata=w(SourceKind))
     id: str = attrs.field(metadata=w(ID))
@@ -41,7 +41,7 @@ class SourceRef:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EntityRef:
     kind: EntityKind = attrs.field(metadata=w(EntityKind))
     id: str = attrs.field(metadata=w(ID))
@@ -51,7 +51,7 @@ class EntityRef:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DestinationRef:
     kind: DestinationKind = attrs.field(metadata=w(DestinationKind))
     id: str = attrs.field(metadata=w(ID))
@@ -64,7 +64,7 @@ class DestinationRef:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PolicyRef:
     kind: PolicyKind = attrs.field(metadata=w(PolicyKind))
     id: str = attrs.field(metadata=w(ID))

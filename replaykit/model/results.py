@@ -20,7 +20,7 @@ __all__ = ["ReplayPendingSideEffect", "ReplayRepairNeeded", "ReplayResult"]
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplayPendingSideEffect:
     """A side effect that may or may not have happened before the crash."""
 
@@ -33,7 +33,7 @@ class ReplayPendingSideEffect:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplayRepairNeeded:
     """One thing a person or the host must repair before the run may resume."""
 
@@ -45,7 +45,7 @@ class ReplayRepairNeeded:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplayResult:
     """The verdict of a replay: may the run resume, and what needs repair."""
 

@@ -156,18 +156,23 @@ class SeenRecords(Mapping[str, "bytes | None"]):
         size = self._size
         if not size:  # every history starts a ledger of its own (empty views are shared)
             return SeenRecords._view(_Ledger([key], [value]), 1)
-        with ledger.lock:
-            keys = ledger.keys
-            if len(keys) == size:  # the newest view: append (the hot path, inlined)
+        keys = ledger.keys
+        lock = ledger.lock
+        lock.acquire()  # (cheaper than ``with`` on this path, which runs once per record)
+        try:
+            newest = len(keys) == size
+            if newest:  # the newest view: append (the hot path, inlined)
                 keys.append(key)
                 ledger.values.append(value)
                 ledger.index[key] = size
-                view = _new(SeenRecords)
-                view._ledger = ledger
-                view._size = size + 1
-                return view
-            if keys[size] == key and ledger.values[size] == value:
-                return SeenRecords._view(ledger, size + 1)
+            reuse = not newest and keys[size] == key and ledger.values[size] == value
+        finally:
+            lock.release()
+        if newest or reuse:
+            view = _new(SeenRecords)
+            view._ledger = ledger
+            view._size = size + 1
+            return view
         # A branch: this view's entries get a ledger of their own.
         branch = _Ledger(keys[:size], ledger.values[:size])
         branch.keys.append(key)

@@ -36,6 +36,7 @@ from replaykit.model import (
     ReplayRepairNeeded,
     RunCheckpoint,
 )
+from replaykit.model._twin import twin
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.seen import SeenRecords
 
@@ -58,7 +59,7 @@ _EMPTY_VECTOR: Final[PVector[Any]] = pvector()
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputIntentState:
     """What the fold keeps of an output-delivery intent: its record and what ``finish`` uses.
 
@@ -88,7 +89,7 @@ class OutputIntentState:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OutputResultState:
     """What the fold keeps of an output-delivery result: the record that closed it.
 
@@ -102,7 +103,7 @@ class OutputResultState:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplayState:
     """Everything the fold carries from one record to the next (SEMANTICS.md)."""
 
@@ -135,16 +136,20 @@ def initial_state(config: ReplayConfig) -> ReplayState:
     return ReplayState(config=config)
 
 
-def _make_builder() -> Any:
-    setters = [ReplayState.__dict__[name].__set__ for name in STATE_FIELDS]
-    new = object.__new__
-    args = ", ".join(STATE_FIELDS)
-    body = "\n".join(f"    s{i}(o, {name})" for i, name in enumerate(STATE_FIELDS))
-    source = f"def build({args}):\n    o = new(cls)\n{body}\n    return o\n"
-    namespace: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
-    namespace.update(new=new, cls=ReplayState)
+def _generate(name: str, params: str, values: dict[str, str], **env: Any) -> Any:
+    """A function ``name(params)`` that returns a new state whose fields are ``values``
+    (expressions by field name), built through the state's twin (``model._twin``)."""
+    body = "".join(f"    o.{field} = {values[field]}\n" for field in STATE_FIELDS)
+    source = f"def {name}({params}):\n    o = new(Twin)\n{body}"
+    source += "    o.__class__ = cls\n    return o\n"
+    namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(ReplayState)}
+    namespace.update(cls=ReplayState, **env)
     exec(source, namespace)
-    return namespace["build"]
+    return namespace[name]
+
+
+def _make_builder() -> Any:
+    return _generate("build", ", ".join(STATE_FIELDS), {name: name for name in STATE_FIELDS})
 
 
 #: ``build_state(config, last_journal_seq, ...)``: a new state from all its fields, in
@@ -156,23 +161,11 @@ _STEP_FIELDS: Final = ("last_journal_seq", "seen_records", "missing_content_refs
 
 
 def _make_evolve() -> Any:
-    setters = [ReplayState.__dict__[name].__set__ for name in STATE_FIELDS]
     rest = [name for name in STATE_FIELDS if name != "config" and name not in _STEP_FIELDS]
-    params = ", ".join([*_STEP_FIELDS, *(f"{name}=KEEP" for name in rest)])
-    body = ["    o = new(cls)"]
-    for index, name in enumerate(STATE_FIELDS):
-        if name == "config":
-            value = "state.config"
-        elif name in _STEP_FIELDS:
-            value = name
-        else:
-            value = f"state.{name} if {name} is KEEP else {name}"
-        body.append(f"    s{index}(o, {value})")
-    source = f"def evolve(state, {params}):\n" + "\n".join(body) + "\n    return o\n"
-    namespace: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
-    namespace.update(new=object.__new__, cls=ReplayState, KEEP=object())
-    exec(source, namespace)
-    return namespace["evolve"]
+    params = ", ".join(["state", *_STEP_FIELDS, *(f"{name}=KEEP" for name in rest)])
+    values = {name: f"state.{name} if {name} is KEEP else {name}" for name in rest}
+    values.update({name: name for name in _STEP_FIELDS}, config="state.config")
+    return _generate("evolve", params, values, KEEP=object())
 
 
 #: ``evolve_state(state, last_journal_seq, seen_records, missing_content_refs,
@@ -208,14 +201,6 @@ def evolver(*changed: str) -> Any:
     unknown = set(changed) - set(STATE_FIELDS)
     if unknown:
         raise ValueError(f"not ReplayState fields: {sorted(unknown)}")
-    setters = [ReplayState.__dict__[name].__set__ for name in STATE_FIELDS]
-    body = ["    o = new(cls)"]
-    for index, name in enumerate(STATE_FIELDS):
-        given = name in _STEP_FIELDS or name in changed
-        body.append(f"    s{index}(o, {name if given else 'state.' + name})")
-    params = ", ".join(["state", *_STEP_FIELDS, *changed])
-    source = f"def evolve({params}):\n" + "\n".join(body) + "\n    return o\n"
-    namespace: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
-    namespace.update(new=object.__new__, cls=ReplayState)
-    exec(source, namespace)
-    return namespace["evolve"]
+    given = {*_STEP_FIELDS, *changed}
+    values = {name: name if name in given else f"state.{name}" for name in STATE_FIELDS}
+    return _generate("evolve", ", ".join(["state", *_STEP_FIELDS, *changed]), values)

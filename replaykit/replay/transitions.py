@@ -47,6 +47,7 @@ from replaykit.model import (
     TerminalResultMarker,
     duplicate_allowed,
 )
+from replaykit.model._twin import constructor
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.seen import SeenRecords
 from replaykit.replay.state import (
@@ -264,6 +265,8 @@ def pending_from_recovery(entry: PendingSideEffect) -> ReplayPendingSideEffect:
 #: The two hottest rules copy through a specialised function (see ``evolver``).
 _with_pending: Final[Callable[..., ReplayState]] = evolver("pending_effects")
 _with_steps: Final[Callable[..., ReplayState]] = evolver()
+#: ``ReplayPendingSideEffect`` from its fields, positionally (see ``model._twin``).
+_new_pending: Final = constructor(ReplayPendingSideEffect)
 
 
 def _effect_intent(
@@ -275,13 +278,14 @@ def _effect_intent(
     missing: Missing,
     repairs: Repairs,
 ) -> ReplayState:
-    pending = ReplayPendingSideEffect(
-        effect_id=intent.effect_id,
-        intent_record_id=record.record_id,
-        idempotency_key=intent.idempotency_key,
-        dedupe_key=intent.dedupe_key,
-        unsafe_pending_reason=EFFECT_NO_RESULT,
-        retry_allowed=intent.idempotency_key is not None or intent.dedupe_key is not None,
+    key, dedupe = intent.idempotency_key, intent.dedupe_key
+    pending = _new_pending(  # the fields in declaration order
+        intent.effect_id,
+        record.record_id,
+        key,
+        dedupe,
+        EFFECT_NO_RESULT,
+        key is not None or dedupe is not None,
     )
     effects = state.pending_effects.set(intent.effect_id, pending)
     return _with_pending(state, seq, seen, missing, repairs, effects)

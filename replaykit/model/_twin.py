@@ -1,0 +1,66 @@
+"""Building frozen slotted instances at the speed of plain attribute stores.
+
+A frozen attrs class refuses ``setattr``, so code that builds many instances without
+``__init__`` (the generated decoders, the fold's state copies) has to set every slot
+through its descriptor: one C call per field, the largest part of building a wide
+object. ``twin(cls)`` is a plain class with exactly ``cls``'s slots. An instance of the
+twin takes ordinary attribute stores (which CPython specialises to a direct slot
+write), and assigning ``__class__ = cls`` afterwards turns it into a ``cls`` instance,
+the same object ``cls(...)`` would have made. CPython allows that assignment between
+classes of identical layout; a class with a ``__weakref__`` slot does not qualify, which
+is why the model's classes are declared with ``weakref_slot=False``.
+
+Generated code uses it as::
+
+    o = new(Twin)        # object.__new__
+    o.a = a
+    o.b = b
+    o.__class__ = Cls
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+__all__ = ["constructor", "twin"]
+
+_T = TypeVar("_T")
+
+_TWINS: Final[dict[type, type]] = {}
+
+
+def twin(cls: type) -> type:
+    """The mutable twin of the slotted class ``cls`` (made once, then cached).
+
+    ``TypeError`` when ``cls`` cannot be built this way (no ``__slots__``, a
+    ``__weakref__`` or ``__dict__`` slot, or a base class with slots of its own).
+    """
+    found = _TWINS.get(cls)
+    if found is not None:
+        return found
+    slots = cls.__dict__.get("__slots__")
+    if slots is None or cls.__bases__ != (object,) or {"__weakref__", "__dict__"} & set(slots):
+        raise TypeError(f"{cls.__qualname__} has no plain slot layout to twin")
+    made: Any = type(f"{cls.__name__}Twin", (object,), {"__slots__": tuple(slots)})
+    probe = object.__new__(made)
+    probe.__class__ = cls  # raises TypeError if CPython sees the layouts differ
+    _TWINS[cls] = made
+    return made  # type: ignore[no-any-return]
+
+
+def constructor(cls: type[_T]) -> Callable[..., _T]:
+    """A function that builds a ``cls`` from all its fields, positionally, in declaration
+    order, without ``__init__``: for hot paths whose values need no conversion."""
+    fields: Any = attrs.fields(cls)  # type: ignore[arg-type]
+    names = [field.name for field in fields]
+    body = "".join(f"    o.{name} = {name}\n" for name in names)
+    source = (
+        f"def make_{cls.__name__}({', '.join(names)}):\n"
+        f"    o = new(Twin)\n{body}    o.__class__ = cls\n    return o\n"
+    )
+    namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(cls), "cls": cls}
+    exec(source, namespace)
+    return namespace[f"make_{cls.__name__}"]  # type: ignore[no-any-return]
