@@ -17,6 +17,7 @@ from typing import Any, Final, NoReturn
 import attrs
 import orjson
 
+from replaykit.model._twin import twin
 from replaykit.model._wirespec import (
     BOOL,
     ID,
@@ -361,13 +362,22 @@ def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, 
 def construct(ns: Namespace, cls: type, values: list[str]) -> list[str]:
     """Lines that make ``o``, a ``cls`` built without ``__init__`` (the values are checked
     already): its wire fields set to the expressions ``values``, in declaration order, and
-    its other fields to their defaults."""
-    lines = [f"    o = {ns.name(object.__new__, 'new')}({ns.name(cls, 'cls')})"]
+    its other fields to their defaults, through the class's twin (``model._twin``)."""
     given = iter(values)
+    new = ns.name(object.__new__, "new")
+    try:
+        made = twin(cls)
+    except TypeError:  # a subclass (the error variants): one descriptor call per field
+        made = None
+    lines = [f"    o = {new}({ns.name(made or cls, 'cls')})"]
     for field in attrs.fields(cls):
-        setter = ns.name(cls.__dict__[field.name].__set__, "set")
         value = next(given) if WIRE_KEY in field.metadata else ns.name(field.default, "default")
-        lines.append(f"    {setter}(o, {value})")
+        if made is None:
+            lines.append(f"    {ns.name(cls.__dict__[field.name].__set__, 'set')}(o, {value})")
+        else:
+            lines.append(f"    o.{field.name} = {value}")
+    if made is not None:
+        lines.append(f"    o.__class__ = {ns.name(cls, 'cls')}")
     return lines
 
 

@@ -36,12 +36,20 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Callable
-from typing import Annotated, Any, Final, Union
+from typing import Annotated, Any, Final, Union, cast
 
 import attrs
 import msgspec
 
-from replaykit.model import JournalRecord, duplicate_allowed
+from replaykit.model import (
+    IGNORED_PAYLOAD_TYPES,
+    JournalRecord,
+    JsonNumber,
+    JsonObject,
+    JsonValue,
+    OtherPayload,
+    duplicate_allowed,
+)
 from replaykit.model._wirespec import BOOL, ID, STR, U64, Presence
 from replaykit.model.ids import MAX_ID_LEN
 from replaykit.wire._codegen import (
@@ -52,6 +60,10 @@ from replaykit.wire._codegen import (
     construct,
     wire_fields,
 )
+from replaykit.wire._json import MAX_DEPTH
+
+_I64_MIN: Final = -(2**63)
+_U64_MAX: Final = 2**64 - 1
 
 __all__ = ["build"]
 
@@ -93,6 +105,8 @@ class _Builder:
             tag: msgspec.json.Decoder(self.mirror(cls)) for tag, cls in outputs.items()
         }
         self.mirror(JournalRecord)
+        #: The record with its payload left as raw JSON: for payloads the reducer ignores.
+        self.other_record = self.define(JournalRecord, None, msgspec.Raw, "JournalRecordOther")
         for cls in [*payloads.values(), *outputs.values(), *kinds.values(), JournalRecord]:
             self.convert(cls)
         self.by_struct = {
@@ -128,9 +142,15 @@ class _Builder:
         found = self.structs.get((cls, tag))
         if found is not None:
             return found
+        struct = self.define(cls, tag)
+        self.structs[cls, tag] = struct
+        return struct
+
+    def define(self, cls: type, tag: str | None, payload: Any = None, name: str = "") -> Any:
+        """A new mirror struct of ``cls`` (``payload``: another type for its payload)."""
         fields: list[tuple[Any, ...]] = []
         for _, wire, kind, presence in wire_fields(cls):
-            kind_type = self.field_type(kind)
+            kind_type = payload if kind == "payload" and payload else self.field_type(kind)
             if presence is Presence.REQUIRED:
                 fields.append((wire, kind_type))
             elif presence is Presence.OPTIONAL:
@@ -141,8 +161,8 @@ class _Builder:
                 fields.append((wire, _tuple_of(kind_type)))
             else:  # written as null: never omitted, so never this path's round trip
                 raise _Unsupported(cls)
-        struct = msgspec.defstruct(
-            cls.__name__,
+        return msgspec.defstruct(
+            name or cls.__name__,
             fields,
             kw_only=True,
             omit_defaults=True,
@@ -150,8 +170,6 @@ class _Builder:
             tag=tag,
             tag_field="type" if tag is not None else None,
         )
-        self.structs[cls, tag] = struct
-        return struct
 
     # -- conversion ----------------------------------------------------------------
 
@@ -207,6 +225,23 @@ def _tuple_of(item: Any) -> Any:
     return tuple.__class_getitem__((item, ...))
 
 
+def _frozen(value: Any, depth: int) -> JsonValue:
+    """``frozen_json`` for what msgspec decoded from a clean line that it re-encodes
+    unchanged; anything whose text the exact path keeps (floats) needs that path."""
+    cls = value.__class__
+    if cls is str or cls is bool or value is None:
+        return cast(JsonValue, value)
+    if cls is int:
+        return value if _I64_MIN <= value <= _U64_MAX else JsonNumber(str(value))
+    if depth >= MAX_DEPTH:
+        raise _Slow
+    if cls is list:
+        return tuple([_frozen(item, depth + 1) for item in value])
+    if cls is dict:
+        return JsonObject(tuple([(key, _frozen(item, depth + 1)) for key, item in value.items()]))
+    raise _Slow
+
+
 def build(
     payloads: dict[str, type], outputs: dict[str, type], kinds: dict[str, type]
 ) -> Callable[[bytes], JournalRecord | None]:
@@ -214,6 +249,8 @@ def build(
     delivery-kind variants (by tag); lines of any other payload take the exact path."""
     builder = _Builder(payloads, outputs, kinds)
     decoder = msgspec.json.Decoder(builder.structs[JournalRecord, None])
+    other_decoder = msgspec.json.Decoder(builder.other_record)
+    decode_any = msgspec.json.Decoder().decode
     encode = msgspec.json.Encoder().encode
     by_struct = builder.by_struct
     output_payload = builder.output_payload
@@ -222,7 +259,22 @@ def build(
     set_digest = JournalRecord.__dict__["_digest"].__set__
     blake2b = hashlib.blake2b
 
+    def convert_other(raw: msgspec.Raw) -> OtherPayload:
+        """An ignored payload, proven canonical by its own round trip."""
+        fields = decode_any(raw)
+        if (
+            fields.__class__ is not dict
+            or fields.get("type") not in IGNORED_PAYLOAD_TYPES
+            or next(iter(fields)) != "type"
+            or encode(fields) != bytes(raw)
+        ):
+            raise _Slow
+        items = tuple((key, _frozen(value, 2)) for key, value in fields.items() if key != "type")
+        return OtherPayload(type=fields["type"], fields=JsonObject(items))
+
     def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
+        if struct.__class__ is msgspec.Raw:
+            return convert_other(struct)
         if struct.__class__ is output_payload:
             adjacent: Any = struct  # type, record_type and the record's raw bytes
             decode = output_decoders.get(adjacent.record_type)
@@ -243,7 +295,10 @@ def build(
         if not raw.isascii() or b"\\" in raw or b"\x7f" in raw:
             return None
         try:
-            struct = decoder.decode(raw)
+            try:
+                struct = decoder.decode(raw)
+            except msgspec.ValidationError:  # perhaps a payload the reducer ignores
+                struct = other_decoder.decode(raw)
             if encode(struct) != raw:
                 return None
             record: JournalRecord = convert_record(struct)
