@@ -108,6 +108,7 @@ class _Builder:
             kw_only=True,
             tag="output_delivery",
             tag_field="type",
+            gc=False,
         )
         self.payload_type = _union(*payload_structs, self.output_payload)
         self.output_decoders = {
@@ -176,6 +177,7 @@ class _Builder:
             kw_only=True,
             omit_defaults=True,
             frozen=True,
+            gc=False,  # short-lived, acyclic: never worth tracking
             tag=tag,
             tag_field="type" if tag is not None else None,
         )
