@@ -20,12 +20,12 @@ Generated code uses it as::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 import attrs
 
-__all__ = ["constructor", "twin"]
+__all__ = ["constructor", "generate", "twin"]
 
 _T = TypeVar("_T")
 
@@ -51,16 +51,24 @@ def twin(cls: type) -> type:
     return made  # type: ignore[no-any-return]
 
 
+def generate(
+    cls: type, name: str, params: str, values: Mapping[str, str], **env: Any
+) -> Callable[..., Any]:
+    """A function ``name(params)`` that returns a new ``cls`` whose fields are ``values``
+    (source expressions by field name, evaluated with ``env`` as globals), built through
+    ``cls``'s twin without ``__init__``."""
+    fields: Any = attrs.fields(cls)
+    body = "".join(f"    o.{field.name} = {values[field.name]}\n" for field in fields)
+    source = f"def {name}({params}):\n    o = new(Twin)\n{body}"
+    source += "    o.__class__ = cls\n    return o\n"
+    namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(cls), "cls": cls, **env}
+    exec(source, namespace)
+    return namespace[name]  # type: ignore[no-any-return]
+
+
 def constructor(cls: type[_T]) -> Callable[..., _T]:
     """A function that builds a ``cls`` from all its fields, positionally, in declaration
     order, without ``__init__``: for hot paths whose values need no conversion."""
     fields: Any = attrs.fields(cls)  # type: ignore[arg-type]
     names = [field.name for field in fields]
-    body = "".join(f"    o.{name} = {name}\n" for name in names)
-    source = (
-        f"def make_{cls.__name__}({', '.join(names)}):\n"
-        f"    o = new(Twin)\n{body}    o.__class__ = cls\n    return o\n"
-    )
-    namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(cls), "cls": cls}
-    exec(source, namespace)
-    return namespace[f"make_{cls.__name__}"]  # type: ignore[no-any-return]
+    return generate(cls, f"make_{cls.__name__}", ", ".join(names), {n: n for n in names})

@@ -36,7 +36,7 @@ from replaykit.model import (
     ReplayRepairNeeded,
     RunCheckpoint,
 )
-from replaykit.model._twin import twin
+from replaykit.model._twin import generate
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.seen import SeenRecords
 
@@ -139,13 +139,7 @@ def initial_state(config: ReplayConfig) -> ReplayState:
 def _generate(name: str, params: str, values: dict[str, str], **env: Any) -> Any:
     """A function ``name(params)`` that returns a new state whose fields are ``values``
     (expressions by field name), built through the state's twin (``model._twin``)."""
-    body = "".join(f"    o.{field} = {values[field]}\n" for field in STATE_FIELDS)
-    source = f"def {name}({params}):\n    o = new(Twin)\n{body}"
-    source += "    o.__class__ = cls\n    return o\n"
-    namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(ReplayState)}
-    namespace.update(cls=ReplayState, **env)
-    exec(source, namespace)
-    return namespace[name]
+    return generate(ReplayState, name, params, values, **env)
 
 
 def _make_builder() -> Any:
