@@ -99,7 +99,8 @@ def bench_size(n: int) -> dict[str, float]:
     }
     row["fold_vs_floor"] = row["fold_rps"] / row["floor_rps"]
     print(
-        f"{n:>9,} records | decode {row['decode_rps']:>7,.0f} rec/s streaming "
+        f"{n:>9,} records | decode {row['decode_rps']:>7,.0f} rec/s "
+        f"({row['decode_rps'] * size_kb / 1024:.0f} MB/s) streaming "
         f"(json.loads {row['json_rps']:,.0f}, orjson.loads {row['orjson_rps']:,.0f} untyped), "
         f"{row['decode_kept_rps']:,.0f} rec/s into a list (orjson.loads "
         f"{row['orjson_kept_rps']:,.0f}); {size_kb:.2f} KB/record | "
