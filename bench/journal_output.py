@@ -168,48 +168,43 @@ class Deliveries:
         if r < 0.14:
             return self.output_reconciliation(n, delivery_id, intent_record_id, idem, dedupe)
         r = rand()
-        effect_result: dict[str, object] = {"effect_id": f"effect.output.{n}"}
-        record: dict[str, object] = {"delivery_id": delivery_id}
+        # Each outcome: statuses, retry class, summary, then the one key each of the
+        # effect result and the record adds after its common keys (in wire key order).
+        effect_extra: dict[str, object]
+        record_extra: dict[str, object]
         if r < 0.80:
             status, terminal, retry = "completed", "completed", "NotRetryable"
             summary = "output delivery completed"
-            effect_result["terminal_status"] = terminal
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-            record["ack_ref"] = f"ack.chat.{n}"
-            self.delivered.append((n, delivery_id, dedupe, status))
+            effect_extra, record_extra = {}, {"ack_ref": f"ack.chat.{n}"}
         elif r < 0.90:
             status, terminal, retry = "failed", "failed", "Retryable"
             summary = "output delivery failed before host send or at sink boundary"
             error_ref = f"error.sink.{n}"
-            effect_result["terminal_status"] = terminal
-            effect_result["error_ref"] = error_ref
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-            record["error_ref"] = error_ref
-            self.delivered.append((n, delivery_id, dedupe, status))
+            effect_extra, record_extra = {"error_ref": error_ref}, {"error_ref": error_ref}
         else:
             status, terminal, retry = "reconciliation_needed", "unknown", "RepairNeeded"
             summary = "output delivery outcome unknown"
-            effect_result["terminal_status"] = terminal
-            effect_result["reconciliation_ref"] = f"reconcile.output.{n}"
-            effect_result["content_refs"] = refs
-            effect_result["redacted_summary"] = summary
-            record["effect_result"] = effect_result
-            record["destination"] = DEST_OUTPUT
-            record["sink_ref"] = "sink.chat.primary"
-            record["dispatch_status"] = status
-        record["content_refs"] = refs
-        record["redacted_summary"] = summary
-        record["retry_classification"] = retry
+            effect_extra, record_extra = {"reconciliation_ref": f"reconcile.output.{n}"}, {}
+        if status != "reconciliation_needed":
+            self.delivered.append((n, delivery_id, dedupe, status))
+        effect_result: dict[str, object] = {
+            "effect_id": f"effect.output.{n}",
+            "terminal_status": terminal,
+            **effect_extra,
+            "content_refs": refs,
+            "redacted_summary": summary,
+        }
+        record: dict[str, object] = {
+            "delivery_id": delivery_id,
+            "effect_result": effect_result,
+            "destination": DEST_OUTPUT,
+            "sink_ref": "sink.chat.primary",
+            "dispatch_status": status,
+            **record_extra,
+            "content_refs": refs,
+            "redacted_summary": summary,
+            "retry_classification": retry,
+        }
         payload = _payload("result", record)
         return self.output_envelope(delivery_id, payload, f"output_dispatch_{status}", refs)
 
