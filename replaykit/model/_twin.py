@@ -25,7 +25,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-__all__ = ["constructor", "generate", "twin"]
+__all__ = ["build_lines", "constructor", "generate", "twin"]
 
 _T = TypeVar("_T")
 
@@ -51,18 +51,27 @@ def twin(cls: type) -> type:
     return made  # type: ignore[no-any-return]
 
 
+def build_lines(
+    cls: type, values: Mapping[str, str], names: tuple[str, str, str] = ("new", "Twin", "cls")
+) -> list[str]:
+    """Source lines (indented by four spaces) that leave in ``o`` a new ``cls`` whose fields
+    are ``values`` (source expressions by field name), built through its twin; ``names``
+    are what the generated code calls ``object.__new__``, ``twin(cls)`` and ``cls``."""
+    new, made, target = names
+    fields: Any = attrs.fields(cls)
+    body = [f"    o.{field.name} = {values[field.name]}" for field in fields]
+    return [f"    o = {new}({made})", *body, f"    o.__class__ = {target}"]
+
+
 def generate(
     cls: type, name: str, params: str, values: Mapping[str, str], **env: Any
 ) -> Callable[..., Any]:
     """A function ``name(params)`` that returns a new ``cls`` whose fields are ``values``
     (source expressions by field name, evaluated with ``env`` as globals), built through
     ``cls``'s twin without ``__init__``."""
-    fields: Any = attrs.fields(cls)
-    body = "".join(f"    o.{field.name} = {values[field.name]}\n" for field in fields)
-    source = f"def {name}({params}):\n    o = new(Twin)\n{body}"
-    source += "    o.__class__ = cls\n    return o\n"
+    lines = [f"def {name}({params}):", *build_lines(cls, values), "    return o"]
     namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(cls), "cls": cls, **env}
-    exec(source, namespace)
+    exec("\n".join(lines) + "\n", namespace)
     return namespace[name]  # type: ignore[no-any-return]
 
 

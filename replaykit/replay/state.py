@@ -136,14 +136,10 @@ def initial_state(config: ReplayConfig) -> ReplayState:
     return ReplayState(config=config)
 
 
-def _generate(name: str, params: str, values: dict[str, str], **env: Any) -> Any:
-    """A function ``name(params)`` that returns a new state whose fields are ``values``
-    (expressions by field name), built through the state's twin (``model._twin``)."""
-    return generate(ReplayState, name, params, values, **env)
-
-
 def _make_builder() -> Any:
-    return _generate("build", ", ".join(STATE_FIELDS), {name: name for name in STATE_FIELDS})
+    return generate(
+        ReplayState, "build", ", ".join(STATE_FIELDS), {name: name for name in STATE_FIELDS}
+    )
 
 
 #: ``build_state(config, last_journal_seq, ...)``: a new state from all its fields, in
@@ -159,7 +155,7 @@ def _make_evolve() -> Any:
     params = ", ".join(["state", *_STEP_FIELDS, *(f"{name}=KEEP" for name in rest)])
     values = {name: f"state.{name} if {name} is KEEP else {name}" for name in rest}
     values.update({name: name for name in _STEP_FIELDS}, config="state.config")
-    return _generate("evolve", params, values, KEEP=object())
+    return generate(ReplayState, "evolve", params, values, KEEP=object())
 
 
 #: ``evolve_state(state, last_journal_seq, seen_records, missing_content_refs,
@@ -197,4 +193,5 @@ def evolver(*changed: str) -> Any:
         raise ValueError(f"not ReplayState fields: {sorted(unknown)}")
     given = {*_STEP_FIELDS, *changed}
     values = {name: name if name in given else f"state.{name}" for name in STATE_FIELDS}
-    return _generate("evolve", ", ".join(["state", *_STEP_FIELDS, *changed]), values)
+    params = ", ".join(["state", *_STEP_FIELDS, *changed])
+    return generate(ReplayState, "evolve", params, values)

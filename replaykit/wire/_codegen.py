@@ -17,7 +17,7 @@ from typing import Any, Final, NoReturn
 import attrs
 import orjson
 
-from replaykit.model._twin import twin
+from replaykit.model._twin import build_lines, twin
 from replaykit.model._wirespec import (
     BOOL,
     ID,
@@ -364,21 +364,20 @@ def construct(ns: Namespace, cls: type, values: list[str]) -> list[str]:
     already): its wire fields set to the expressions ``values``, in declaration order, and
     its other fields to their defaults, through the class's twin (``model._twin``)."""
     given = iter(values)
+    exprs = {
+        field.name: next(given) if WIRE_KEY in field.metadata else ns.name(field.default, "default")
+        for field in attrs.fields(cls)
+    }
     new = ns.name(object.__new__, "new")
     try:
         made = twin(cls)
     except TypeError:  # a subclass (the error variants): one descriptor call per field
-        made = None
-    lines = [f"    o = {new}({ns.name(made or cls, 'cls')})"]
-    for field in attrs.fields(cls):
-        value = next(given) if WIRE_KEY in field.metadata else ns.name(field.default, "default")
-        if made is None:
-            lines.append(f"    {ns.name(cls.__dict__[field.name].__set__, 'set')}(o, {value})")
-        else:
-            lines.append(f"    o.{field.name} = {value}")
-    if made is not None:
-        lines.append(f"    o.__class__ = {ns.name(cls, 'cls')}")
-    return lines
+        setters = [
+            f"    {ns.name(cls.__dict__[name].__set__, 'set')}(o, {value})"
+            for name, value in exprs.items()
+        ]
+        return [f"    o = {new}({ns.name(cls, 'cls')})", *setters]
+    return build_lines(cls, exprs, (new, ns.name(made, "twin"), ns.name(cls, "cls")))
 
 
 def _encoder_source(
