@@ -45,7 +45,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Callable
-from typing import Annotated, Any, Final, Union, cast
+from typing import Annotated, Any, Final, Union
 
 import attrs
 import msgspec
@@ -53,9 +53,7 @@ import msgspec
 from replaykit.model import (
     IGNORED_PAYLOAD_TYPES,
     JournalRecord,
-    JsonNumber,
     JsonObject,
-    JsonValue,
     OtherPayload,
     duplicate_allowed,
 )
@@ -69,10 +67,8 @@ from replaykit.wire._codegen import (
     construct,
     wire_fields,
 )
-from replaykit.wire._json import MAX_DEPTH
-
-_I64_MIN: Final = -(2**63)
-_U64_MAX: Final = 2**64 - 1
+from replaykit.wire._json import Bad
+from replaykit.wire._unions import frozen_json
 
 __all__ = ["build"]
 
@@ -236,20 +232,8 @@ def _tuple_of(item: Any) -> Any:
     return tuple.__class_getitem__((item, ...))
 
 
-def _frozen(value: Any, depth: int) -> JsonValue:
-    """``frozen_json`` for what msgspec decoded from a clean line that it re-encodes
-    unchanged; anything whose text the exact path keeps (floats) needs that path."""
-    cls = value.__class__
-    if cls is str or cls is bool or value is None:
-        return cast(JsonValue, value)
-    if cls is int:
-        return value if _I64_MIN <= value <= _U64_MAX else JsonNumber(str(value))
-    if depth >= MAX_DEPTH:
-        raise _Slow
-    if cls is list:
-        return tuple([_frozen(item, depth + 1) for item in value])
-    if cls is dict:
-        return JsonObject(tuple([(key, _frozen(item, depth + 1)) for key, item in value.items()]))
+def _refuse_float(value: float) -> str:
+    """Floats keep their written text (``JsonNumber``): the exact path has it."""
     raise _Slow
 
 
@@ -280,7 +264,14 @@ def build(
             or encode(fields) != bytes(raw)
         ):
             raise _Slow
-        items = tuple((key, _frozen(value, 2)) for key, value in fields.items() if key != "type")
+        try:
+            items = tuple(
+                (key, frozen_json(value, 2, _refuse_float))
+                for key, value in fields.items()
+                if key != "type"
+            )
+        except Bad:  # nested past the limit: the exact path says where
+            raise _Slow from None
         return OtherPayload(type=fields["type"], fields=JsonObject(items))
 
     def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror

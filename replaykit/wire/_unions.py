@@ -154,23 +154,33 @@ _I64_MIN: Final = -(2**63)
 _U64_MAX: Final = 2**64 - 1
 
 
-def frozen_json(value: Any, depth: int) -> JsonValue:
-    """A parsed JSON value as immutable data (objects keep their key order)."""
+def _orjson_text(value: float) -> str:
+    return orjson.dumps(value).decode()  # orjson wrote this float back unchanged
+
+
+def frozen_json(
+    value: Any, depth: int, float_text: Callable[[float], str] = _orjson_text
+) -> JsonValue:
+    """A parsed JSON value as immutable data (objects keep their key order).
+
+    A ``float`` (from a parser whose re-encoding was proven to equal the input) keeps
+    the text ``float_text`` gives it; it may raise to refuse floats.
+    """
     if value is None or value.__class__ in (str, bool):
         return cast(JsonValue, value)
     if value.__class__ is int:
         return value if _I64_MIN <= value <= _U64_MAX else JsonNumber(str(value))
     if isinstance(value, Float):
         return JsonNumber(value.text)
-    if isinstance(value, float):  # the fast path: orjson wrote this float back unchanged
-        return JsonNumber(orjson.dumps(value).decode())
+    if isinstance(value, float):
+        return JsonNumber(float_text(value))
     if depth >= MAX_DEPTH:
         raise Bad(f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(value, list):
         out = []
         for index, item in enumerate(value):
             try:
-                out.append(frozen_json(item, depth + 1))
+                out.append(frozen_json(item, depth + 1, float_text))
             except Bad as bad:
                 raise bad.at(index) from None
         return tuple(out)
@@ -178,7 +188,7 @@ def frozen_json(value: Any, depth: int) -> JsonValue:
         pairs = []
         for key, item in value.items():
             try:
-                pairs.append((key, frozen_json(item, depth + 1)))
+                pairs.append((key, frozen_json(item, depth + 1, float_text)))
             except Bad as bad:
                 raise bad.at(key) from None
         return JsonObject(tuple(pairs))
