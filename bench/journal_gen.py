@@ -19,8 +19,9 @@ bounded.
 The dicts yielded by :func:`generate_records` share sub-objects (source refs, destinations,
 policy refs, ...) with each other; treat them as read-only. Those fixed parts, the mix and
 the pool bounds live in ``journal_shapes``; the output-delivery records and their pool in
-``journal_output``; this module holds the generator of everything else, the driver and
-the CLI.
+``journal_output``; effect intents and results and the open-effect pool in
+``journal_effects``; turns, messages and model attempts in ``journal_turns``. This
+module holds the envelope, recovery and checkpoint records, the driver and the CLI.
 
 CLI::
 
@@ -39,13 +40,12 @@ from collections import deque
 from collections.abc import Iterator
 from random import Random
 
+from journal_effects import Effects
 from journal_output import Deliveries
 from journal_shapes import (
     AGENT_ID,
     BASE_MILLIS,
     CHECKPOINT,
-    EFFECT_ABANDON,
-    EFFECT_FAMILIES,
     EFFECT_POOL_CAP,
     FINGERPRINT,
     INTENT,
@@ -59,26 +59,24 @@ from journal_shapes import (
     RECOVERY,
     REDACTION,
     RESULT,
-    RESULT_OUTCOMES,
     RING,
-    ROLES,
     RUN_COMPLETED_PAYLOAD,
     RUN_STARTED_PAYLOAD,
     SOURCE_RUN_LOOP,
-    STOP_REASONS,
     UNSAFE_REASONS,
     WRITER,
-    OpenEffect,
     entity_ref,
     pending_entry,
 )
+from journal_turns import Conversation
 
 __all__ = ["generate_lines", "generate_records", "write_journal"]
 
 
 class Generator:
-    """Holds the generator state; one method per record shape (output deliveries are
-    delegated to ``self.deliveries``)."""
+    """Holds the generator state; one method per record shape, with effects, output
+    deliveries and turns delegated to ``self.effects``, ``self.deliveries`` and
+    ``self.conversation``."""
 
     def __init__(self, seed: int, run_id: str) -> None:
         self.rand = Random(seed).random
@@ -90,17 +88,10 @@ class Generator:
         # Content refs.
         self.content_n = 0
         self.recent_refs: deque[str] = deque(maxlen=RING)
-        # Turns and attempts.
-        self.turn_n = 1
-        self.turn_id = "turn.1"
-        self.turn_open = False
-        self.turn_started = False
-        self.attempt_n = 0
-        self.message_n = 0
-        # Effects.
-        self.effect_n = 0
-        self.open_effects: list[OpenEffect] = []  # closable, bounded by EFFECT_POOL_CAP
-        self.abandoned: deque[OpenEffect] = deque(maxlen=RING)  # never closed
+        # Turns, messages and model attempts.
+        self.conversation = Conversation(self)
+        # Effects and the pool of open ones.
+        self.effects = Effects(self)
         # Output deliveries.
         self.deliveries = Deliveries(self)
         # Checkpoints.
@@ -159,7 +150,7 @@ class Generator:
         self.seq += 1
         seq = self.seq
         run_id = self.run_id
-        turn_id = self.turn_id if turn else None
+        turn_id = self.conversation.turn_id if turn else None
         rec: dict[str, object] = {
             "journal_schema_version": 1,
             "journal_seq": seq,
@@ -223,142 +214,11 @@ class Generator:
             "run", self.run_ref, RUN_COMPLETED_PAYLOAD, "run", "run_completed", turn=False
         )
 
-    # -- effects -------------------------------------------------------------------------
-
-    def effect_intent(self) -> dict[str, object]:
-        rand = self.rand
-        r = rand()
-        for family in EFFECT_FAMILIES:
-            if r < family[0]:
-                break
-        _, fam, kind, dest, policies, summary = family
-        self.effect_n += 1
-        n = self.effect_n
-        effect_id = f"effect.{fam}.{n}"
-        subject = entity_ref("tool_call", f"tool.call.{effect_id}")
-        related: list[object] = [entity_ref("effect", effect_id)]
-        refs = self.new_refs("tool.args", self.ref_count())
-
-        r = rand()
-        idem: str | None = None
-        dedupe: str | None = None
-        env_idem = env_dedupe = False
-        if r < 0.45:  # idempotency key, mirrored on the envelope
-            idem, env_idem = f"idem.{fam}.{n}", True
-        elif r < 0.55:  # idempotency key in the payload only
-            idem = f"idem.{fam}.{n}"
-        elif r < 0.60:  # both keys, both mirrored
-            idem, dedupe, env_idem, env_dedupe = f"idem.{fam}.{n}", f"dedupe.{fam}.{n}", True, True
-        elif r < 0.82:  # dedupe key, mirrored
-            dedupe, env_dedupe = f"dedupe.{fam}.{n}", True
-        elif r < 0.85:  # dedupe key in the payload only
-            dedupe = f"dedupe.{fam}.{n}"
-        # else: neither key (not retry-safe)
-
-        payload: dict[str, object] = {
-            "type": "effect_intent",
-            "effect_id": effect_id,
-            "kind": kind,
-            "subject_ref": subject,
-            "source": SOURCE_RUN_LOOP,
-            "destination": dest,
-        }
-        if rand() < 0.3:
-            payload["policy_refs"] = policies
-        if idem is not None:
-            payload["idempotency_key"] = idem
-        if dedupe is not None:
-            payload["dedupe_key"] = dedupe
-        if refs:
-            payload["content_refs"] = refs
-        payload["redacted_summary"] = summary
-
-        rec = self.envelope(
-            "effect_intent",
-            subject,
-            payload,
-            "effect",
-            "intent",
-            related=related,
-            destination=dest,
-            content_refs=refs,
-            idempotency_key=idem if env_idem else None,
-            dedupe_key=dedupe if env_dedupe else None,
-        )
-        entry: OpenEffect = (effect_id, f"{self.record_prefix}{self.seq:06d}", idem, dedupe)
-        if rand() < EFFECT_ABANDON:
-            self.abandoned.append(entry)
-        else:
-            self.open_effects.append(entry)
-        return rec
-
-    def effect_result(self) -> dict[str, object]:
-        rand = self.rand
-        pool = self.open_effects
-        i = int(rand() * len(pool))
-        entry = pool[i]
-        pool[i] = pool[-1]
-        pool.pop()
-        effect_id = entry[0]
-
-        r = rand()
-        for outcome in RESULT_OUTCOMES:
-            if r < outcome[0]:
-                break
-        _, status, summary = outcome
-        refs = self.new_refs("tool.result", self.ref_count())
-        payload: dict[str, object] = {
-            "type": "effect_result",
-            "effect_id": effect_id,
-            "terminal_status": status,
-        }
-        if status == "completed":
-            if rand() < 0.5:
-                payload["external_operation_id"] = f"op.{effect_id}"
-        elif status == "unknown":
-            payload["reconciliation_ref"] = f"reconcile.{effect_id}"
-        else:
-            payload["error_ref"] = f"error.{effect_id}"
-        if refs:
-            payload["content_refs"] = refs
-        payload["redacted_summary"] = summary
-        subject = entity_ref("effect", effect_id)
-        return self.envelope(
-            "effect_result",
-            subject,
-            payload,
-            "effect",
-            "result",
-            related=[subject],
-            content_refs=refs,
-        )
-
-    def open_effect_sample(self, count: int) -> list[OpenEffect]:
-        """Up to ``count`` distinct currently open effects (closable or abandoned)."""
-        rand = self.rand
-        candidates: list[OpenEffect] = []
-        pool = self.open_effects
-        ring = self.abandoned
-        picked: set[str] = set()
-        for _ in range(count * 2):
-            if len(candidates) >= count:
-                break
-            if ring and (not pool or rand() < 0.5):
-                entry = ring[int(rand() * len(ring))]
-            elif pool:
-                entry = pool[int(rand() * len(pool))]
-            else:
-                break
-            if entry[0] not in picked:
-                picked.add(entry[0])
-                candidates.append(entry)
-        return candidates
-
     # -- recovery and checkpoints --------------------------------------------------------
 
     def recovery(self) -> dict[str, object]:
         rand = self.rand
-        entries = self.open_effect_sample(1 if rand() < 0.6 else 2)
+        entries = self.effects.sample(1 if rand() < 0.6 else 2)
         unsafe: list[object] = [
             pending_entry(e, UNSAFE_REASONS[int(rand() * len(UNSAFE_REASONS))]) for e in entries
         ]
@@ -389,13 +249,14 @@ class Generator:
             "checkpoint_seq": k,
             "covers_journal_seq": covers,
             "loop_state": LOOP_STATES[int(rand() * len(LOOP_STATES))],
-            "turn_id": self.turn_id,
+            "turn_id": self.conversation.turn_id,
         }
-        if self.attempt_n and rand() < 0.5:
-            payload["attempt_id"] = f"attempt.{self.attempt_n}"
+        attempt_n = self.conversation.attempt_n
+        if attempt_n and rand() < 0.5:
+            payload["attempt_id"] = f"attempt.{attempt_n}"
         payload["runtime_package_fingerprint"] = FINGERPRINT
         if rand() < 0.3:
-            pending = self.open_effect_sample(1 + int(rand() * 2))
+            pending = self.effects.sample(1 + int(rand() * 2))
             if pending:
                 payload["pending_side_effects"] = [
                     pending_entry(e, "effect intent has no terminal result at checkpoint")
@@ -418,93 +279,6 @@ class Generator:
             checkpoint_ref=checkpoint_id,
         )
 
-    # -- turns, messages, model attempts -------------------------------------------------
-
-    def other(self) -> dict[str, object]:
-        r = self.rand()
-        if r < 0.40:
-            return self.model_attempt()
-        if r < 0.75:
-            return self.message()
-        return self.turn_lifecycle()
-
-    def turn_lifecycle(self) -> dict[str, object]:
-        if self.turn_open:
-            status = "completed"
-            self.turn_open = False
-        else:
-            if self.turn_started:
-                self.turn_n += 1
-                self.turn_id = f"turn.{self.turn_n}"
-            status = "started"
-            self.turn_open = self.turn_started = True
-        turn_id = self.turn_id
-        payload: dict[str, object] = {
-            "type": "turn_lifecycle",
-            "turn_id": turn_id,
-            "run_ids": self.run_ids,
-            "status": status,
-            "input_message_id": f"message.{turn_id}.input",
-        }
-        if status == "completed":
-            payload["output_message_id"] = f"message.{turn_id}.output"
-        payload["redacted_summary"] = "turn lifecycle"
-        return self.envelope(
-            "turn",
-            entity_ref("turn", turn_id),
-            payload,
-            "turn",
-            f"turn_{status}",
-            content_refs=self.old_refs(self.ref_count()),
-        )
-
-    def message(self) -> dict[str, object]:
-        rand = self.rand
-        self.message_n += 1
-        message_id = f"message.{self.turn_id}.{self.message_n}"
-        payload: dict[str, object] = {
-            "type": "message",
-            "message_id": message_id,
-            "role": ROLES[int(rand() * len(ROLES))],
-            "redacted_summary": "message committed",
-        }
-        return self.envelope(
-            "message",
-            entity_ref("message", message_id),
-            payload,
-            "message",
-            "message_committed",
-            content_refs=self.new_refs("message", self.ref_count()),
-        )
-
-    def model_attempt(self) -> dict[str, object]:
-        rand = self.rand
-        self.attempt_n += 1
-        attempt_id = f"attempt.{self.attempt_n}"
-        input_tokens = 200 + int(rand() * 8000)
-        output_tokens = 16 + int(rand() * 1024)
-        payload: dict[str, object] = {
-            "type": "model_attempt",
-            "provider_route_id": "route.fake.primary",
-            "provider_model_id": "model.fake.large",
-            "request_message_count": 1 + int(rand() * 40),
-            "stop_reason": STOP_REASONS[int(rand() * len(STOP_REASONS))],
-            "usage": {
-                "input_tokens": input_tokens,
-                "output_tokens": output_tokens,
-                "total_tokens": input_tokens + output_tokens,
-            },
-        }
-        return self.envelope(
-            "model_attempt",
-            entity_ref("attempt", attempt_id),
-            payload,
-            "model",
-            "model_attempt_completed",
-            attempt_id=attempt_id,
-            content_refs=self.old_refs(self.ref_count()),
-        )
-
     # -- driver --------------------------------------------------------------------------
 
     def next_record(self) -> dict[str, object]:
@@ -513,21 +287,22 @@ class Generator:
             if r < entry[0]:
                 break
         category = entry[1]
+        effects = self.effects
         if category == RESULT:
-            if not self.open_effects:
-                return self.effect_intent()
-            return self.effect_result()
+            if not effects.open_effects:
+                return effects.intent()
+            return effects.result()
         if category == INTENT:
-            if len(self.open_effects) >= EFFECT_POOL_CAP:
-                return self.effect_result()
-            return self.effect_intent()
+            if len(effects.open_effects) >= EFFECT_POOL_CAP:
+                return effects.result()
+            return effects.intent()
         if category == OUTPUT:
             return self.deliveries.output()
         if category == CHECKPOINT:
             return self.checkpoint()
-        if category == RECOVERY and (self.open_effects or self.abandoned):
+        if category == RECOVERY and (effects.open_effects or effects.abandoned):
             return self.recovery()
-        return self.other()
+        return self.conversation.other()
 
 
 # Same output as json.dumps(obj, ensure_ascii=False, separators=(",", ":")).
@@ -555,7 +330,7 @@ def generate_records(
     yield gen.run_started()
     body = n - 2 if terminal and n > 1 else n - 1
     if body > 0:
-        yield gen.turn_lifecycle()  # the first turn starts right after the run
+        yield gen.conversation.turn_lifecycle()  # the first turn starts right after the run
         body -= 1
     next_record = gen.next_record
     for _ in range(body):
