@@ -19,6 +19,7 @@ from journal_shapes import (
     SOURCE_RUN_LOOP,
     OpenEffect,
     entity_ref,
+    take_random,
 )
 
 if TYPE_CHECKING:
@@ -105,11 +106,7 @@ class Effects:
 
     def result(self) -> dict[str, object]:
         rand = self.gen.rand
-        pool = self.open_effects
-        i = int(rand() * len(pool))
-        entry = pool[i]
-        pool[i] = pool[-1]
-        pool.pop()
+        entry = take_random(self.open_effects, rand)
         effect_id = entry[0]
 
         r = rand()

@@ -23,6 +23,7 @@ from journal_shapes import (
     TAGS_OUTPUT,
     OpenDelivery,
     entity_ref,
+    take_random,
 )
 
 if TYPE_CHECKING:
@@ -156,11 +157,7 @@ class Deliveries:
 
     def output_resolution(self) -> dict[str, object]:
         rand = self.gen.rand
-        pool = self.open_deliveries
-        i = int(rand() * len(pool))
-        delivery = pool[i]
-        pool[i] = pool[-1]
-        pool.pop()
+        delivery = take_random(self.open_deliveries, rand)
         n, delivery_id, intent_record_id, idem, dedupe, refs = delivery
         r = rand()
         if r < 0.07:

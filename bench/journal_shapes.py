@@ -1,10 +1,16 @@
 """The fixed parts of the synthetic journals of ``journal_gen``: shared sub-objects
-(sources, destinations, policy refs, payloads), the record mix and the pool bounds.
+(sources, destinations, policy refs, payloads), the record mix and the pool bounds, and
+the small helpers the record modules share.
 
 Built once and shared by every record the generator yields; treat them as read-only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 BASE_MILLIS = 1767225600000
 MILLIS_STEP = 7
@@ -152,3 +158,12 @@ def pending_entry(entry: OpenEffect, reason: str) -> dict[str, object]:
         out["dedupe_key"] = dedupe
     out["unsafe_pending_reason"] = reason
     return out
+
+
+def take_random(pool: list[T], rand: Callable[[], float]) -> T:
+    """Remove and return a random entry of ``pool`` (the last entry fills its place)."""
+    i = int(rand() * len(pool))
+    entry = pool[i]
+    pool[i] = pool[-1]
+    pool.pop()
+    return entry
