@@ -168,7 +168,7 @@ def test_step_output_result_with_failed_status_still_counts() -> None:
         pytest.param(output_event("output.1"), id="output-event"),
         pytest.param(message(), id="message"),
         pytest.param(turn_lifecycle(), id="turn-lifecycle"),
-        pytest.param(other("model_attempt", [("request_message_count", 2)]), id="model-attempt"),
+        pytest.param(other("model_attempt", {"request_message_count": 2}), id="model-attempt"),
         pytest.param(run_lifecycle("started"), id="non-terminal-lifecycle"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -200,9 +201,35 @@ def test_missing_content_is_reported_for_builder_refs() -> None:
     assert report.result.missing_content_refs == ("content.9",)
 
 
-def test_other_payload_keeps_its_fields_in_order() -> None:
-    record = b.other("model_attempt", [("b", 1), ("a", "x")])
-    assert json.loads(to_json(record))["payload"] == {"type": "model_attempt", "b": 1, "a": "x"}
-    assert list(json.loads(to_json(record))["payload"]) == ["type", "b", "a"]
+def test_other_payload_is_canonical_whatever_the_field_order() -> None:
+    record = b.other("model_attempt", [("request_message_count", 4), ("provider_route_id", "r")])
+    payload = json.loads(to_json(record))["payload"]
+    assert list(payload) == [
+        "type",
+        "provider_route_id",
+        "provider_model_id",
+        "request_message_count",
+    ]
+    assert (payload["provider_route_id"], payload["request_message_count"]) == ("r", 4)
     assert b.other("stream_rule").record_kind is JournalRecordKind.STREAM_RULE
     assert b.other("context_projection").record_kind is JournalRecordKind.CONTEXT
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"request_message_count": 2**32}, "$.request_message_count"),
+        ({"provider_route_id": None}, "$.provider_route_id"),
+        ({"stop_reason": "TOOL_USE"}, "$.stop_reason"),
+        ({"usage": {"input_tokens": "3"}}, "$.usage.input_tokens"),
+    ],
+)
+def test_other_refuses_what_the_reference_refuses(fields: dict[str, object], path: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"model_attempt payload refused: {path}:")):
+        b.other("model_attempt", fields)
+
+
+@pytest.mark.parametrize("tag", sorted(IGNORED_PAYLOAD_TYPES))
+def test_every_ignored_payload_builds_and_round_trips(tag: str) -> None:
+    record = b.other(tag)
+    assert from_json(JournalRecord, to_json(record)).unwrap() == record

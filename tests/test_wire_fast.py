@@ -18,7 +18,6 @@ from test_wire_roundtrip import wire_values
 from wire_support import EXAMPLE_LINES
 
 from replaykit import JournalRecord, to_json
-from replaykit.model import JsonNumber, JsonObject, OtherPayload
 from replaykit.wire import codec
 from replaykit.wire.codec import canonical_bytes, from_json, from_json_exact, record_digest
 
@@ -49,22 +48,8 @@ def test_both_paths_agree_on_any_record(record: JournalRecord) -> None:
     line = to_json(record).encode("utf-8")
     assert _same_outcome(line) == record
     assert _same_outcome(line.decode("utf-8") + "\n") == record
-    if _clean(line) and not _has_number_text(record.payload):
+    if _clean(line):
         assert FAST(line) == record  # the fast path took it
-
-
-def _has_number_text(value: Any) -> bool:
-    """Whether an ignored payload holds a number whose text only the exact path keeps
-    (a fraction, an exponent, ``-0``); the fast path steps aside for those."""
-    if isinstance(value, OtherPayload):
-        return _has_number_text(value.fields)
-    if isinstance(value, JsonObject):
-        return any(_has_number_text(item) for _, item in value.items)
-    if isinstance(value, tuple):
-        return any(_has_number_text(item) for item in value)
-    if isinstance(value, JsonNumber):
-        return value.text == "-0" or any(mark in value.text for mark in ".eE")
-    return False
 
 
 @pytest.mark.parametrize(
@@ -82,6 +67,8 @@ def test_runtime_lines_take_the_fast_path(line: str) -> None:
 _LINE: Final = next(line for _, _, line in EXAMPLE_LINES if '"type":"effect_intent"' in line)
 _SEQ: Final = '"journal_seq":3,'
 _RUN: Final = '"run_id":"run.example.crash",'
+_TYPE_LATER: Final = '{"message_id":"m.1","type":"message",'
+_SUMMARY_FIRST: Final = '"redacted_summary":"s","role":"r"'
 
 
 def _edits() -> list[tuple[str, str]]:
@@ -116,25 +103,36 @@ def _edits() -> list[tuple[str, str]]:
         ("null required", _RUN, '"run_id":null,'),
         ("missing required", _RUN, ""),
         ("unknown payload", '"type":"effect_intent"', '"type":"nope"'),
-        ("ignored payload", '"type":"effect_intent"', '"type":"message"'),
+        ("invalid ignored payload", '"type":"effect_intent"', '"type":"message"'),
         ("deep unknown", head, head + '"zzz":' + "[" * 3000 + "]" * 3000 + ","),
         ("truncated", _LINE[-7:], ""),
     ]
     # The same line with its payload replaced by one the reducer ignores, edited.
-    other = '"payload":{"type":"message","message_id":"m.1","n":7,"kept":[true,null,{}]}}'
+    other = '"payload":{"type":"message","message_id":"m.1","role":"r","redacted_summary":"s"}}'
+    role = '"role":"r",'
     ignored = [
-        ("ignored: huge integer", '"n":7', '"n":123456789012345678901234567890'),
-        ("ignored: fraction", '"n":7', '"n":7.50'),
-        ("ignored: short fraction", '"n":7', '"n":7.5'),
-        ("ignored: minus zero", '"n":7', '"n":-0'),
-        ("ignored: repeated key", '"n":7', '"n":7,"n":8'),
-        ("ignored: type not first", '{"type":"message",', '{"message_id":"m.0","type":"message",'),
+        ("ignored: unknown key", role, role + '"n":7,'),
+        ("ignored: huge integer", role, role + '"n":123456789012345678901234567890,'),
+        ("ignored: number past a double", role, role + '"n":1' + "0" * 400 + ","),
+        ("ignored: fraction", role, role + '"n":7.50,'),
+        ("ignored: exponent past a double", role, role + '"n":-1e400,'),
+        ("ignored: minus zero", role, role + '"n":-0,'),
+        ("ignored: repeated unknown key", role, role + '"n":7,"n":8,'),
+        ("ignored: repeated known key", role, role + role),
+        ("ignored: type not first", '{"type":"message","message_id":"m.1",', _TYPE_LATER),
+        ("ignored: keys reordered", role + '"redacted_summary":"s"', _SUMMARY_FIRST),
         ("ignored: repeated type", '{"type":"message",', '{"type":"message","type":"message",'),
-        ("ignored: white space", '"n":7', '"n": 7'),
-        ("ignored: deep", '"n":7', '"n":' + "[" * 200 + "]" * 200),
+        ("ignored: white space", role, '"role": "r",'),
+        ("ignored: deep", role, role + '"n":' + "[" * 200 + "]" * 200 + ","),
+        ("ignored: missing field", role, ""),
+        ("ignored: null field", role, '"role":null,'),
+        ("ignored: wrong type", role, '"role":5,'),
+        ("ignored: bad id", '"message_id":"m.1"', '"message_id":""'),
+        ("ignored: escaped letter", role, '"role":"\\u0072",'),
     ]
     start = _LINE.index('"payload":')
     with_other = _LINE[:start] + other
+    replacements.append(("ignored payload", '"role":"r"', '"role":"q"', with_other))
     replacements += [(name, old, new, with_other) for name, old, new in ignored]
     edits = []
     for name, old, new, *base in replacements:
@@ -145,9 +143,21 @@ def _edits() -> list[tuple[str, str]]:
 
 
 #: Edits the fast path may take because the exact path accepts them unchanged.
-_FAST_STILL: Final = frozenset(
-    {"past i64", "u64 top", "longest id", "ignored payload", "ignored: huge integer"}
-)
+_FAST_STILL: Final = frozenset({"past i64", "u64 top", "longest id", "ignored payload"})
+
+#: The edits of the ignored payload the reference refuses, and the path each error names.
+_IGNORED_REJECTED: Final = {
+    "ignored: number past a double": "$.payload.n",
+    "ignored: exponent past a double": "$.payload.n",
+    "ignored: repeated known key": "$.payload.role",
+    "ignored: repeated type": "$.payload.type",
+    "ignored: missing field": "$.payload.role",
+    "ignored: null field": "$.payload.role",
+    "ignored: wrong type": "$.payload.role",
+    "ignored: bad id": "$.payload.message_id",
+    "invalid ignored payload": "$.payload.message_id",
+    "ignored: deep": "$.payload.n[0][0]",  # nesting past the limit: refused under any key
+}
 
 
 @pytest.mark.parametrize(("name", "line"), _edits(), ids=[name for name, _ in _edits()])
@@ -160,3 +170,11 @@ def test_edited_lines_give_the_exact_paths_outcome(name: str, line: str) -> None
         assert FAST(raw) is not None
     else:
         assert FAST(raw) is None
+    if name.startswith("ignored:") or name == "invalid ignored payload":
+        outcome = from_json(JournalRecord, raw)
+        if name in _IGNORED_REJECTED:
+            assert outcome.failure().path.startswith(_IGNORED_REJECTED[name])
+        else:
+            assert to_json(outcome.unwrap()) == _LINE[: _LINE.index('"payload":')] + (
+                '"payload":{"type":"message","message_id":"m.1","role":"r","redacted_summary":"s"}}'
+            )

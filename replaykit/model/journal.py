@@ -35,7 +35,7 @@ __all__ = [
 
 JOURNAL_SCHEMA_VERSION: Final = 1
 
-#: Payload tags the reducer ignores and replaykit keeps as opaque JSON (``OtherPayload``).
+#: Payload tags the reducer ignores and replaykit keeps as validated JSON (``OtherPayload``).
 IGNORED_PAYLOAD_TYPES: Final = frozenset(
     {
         "context_projection",
@@ -76,11 +76,11 @@ class JsonObject:
 @final
 @attrs.frozen(weakref_slot=False)
 class JsonNumber:
-    """A number inside an ignored payload that is not a plain 64-bit integer.
+    """A JSON number that is not a plain 64-bit integer, kept as its text.
 
-    The reference drops unknown keys of the payloads it ignores whatever their value, so
-    fractions, exponents, ``-0`` and huge integers there must decode; replaykit keeps
-    their text.
+    Decoding a free-form ``JsonObject`` keeps fractions, exponents, ``-0`` and huge
+    integers this way. Ignored payloads never hold one: none of their fields is a float,
+    and unknown keys are dropped.
     """
 
     text: str
@@ -121,14 +121,40 @@ class TurnLifecycleRecord:
 @final
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class OtherPayload:
-    """A payload variant the reducer ignores, kept as JSON without loss.
+    """A payload variant the reducer ignores, as validated immutable JSON.
 
     ``type`` is the wire tag (one of ``IGNORED_PAYLOAD_TYPES``); ``fields`` holds the
-    other keys in the order they were written.
+    other keys in the reference's canonical form: checked against the payload's shape
+    (``replaykit.model.shapes``), in declaration order, unknown keys dropped, absent
+    options left out or written as ``null`` as the reference's encoder does. Decoding
+    (``from_json``, ``from_data``) makes that form; build values through it, not through
+    this constructor, which checks nothing.
     """
 
     type: str = attrs.field(metadata=w(STR))
     fields: JsonObject = attrs.field(factory=JsonObject, metadata=w(JSON))
+
+    def get(self, *path: str | int) -> JsonValue:
+        """The value at ``path`` (object keys and array indices), or ``None``.
+
+        >>> usage = JsonObject((("input_tokens", 812), ("output_tokens", None)))
+        >>> payload = OtherPayload(type="model_attempt", fields=JsonObject((("usage", usage),)))
+        >>> payload.get("usage", "input_tokens"), payload.get("usage", "nope", 0)
+        (812, None)
+        """
+        value: JsonValue = self.fields
+        for part in path:
+            if isinstance(value, JsonObject) and isinstance(part, str):
+                value = value.get(part)
+            elif (
+                isinstance(value, tuple)
+                and isinstance(part, int)
+                and -len(value) <= part < len(value)
+            ):
+                value = value[part]
+            else:
+                return None
+        return value
 
 
 JournalRecordPayload: TypeAlias = (

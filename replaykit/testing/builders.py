@@ -17,8 +17,10 @@ and written to both places. ``with_envelope`` makes the two disagree on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Final, Unpack
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Unpack
+
+from returns.result import Failure
 
 from replaykit.model import (
     EffectIntent,
@@ -28,8 +30,6 @@ from replaykit.model import (
     EntityKind,
     JournalRecord,
     JournalRecordKind,
-    JsonObject,
-    JsonValue,
     OtherPayload,
     PendingSideEffect,
     PolicyRef,
@@ -65,6 +65,8 @@ from replaykit.testing._output_builders import (
     output_reconciliation,
     output_result,
 )
+from replaykit.testing._shapes import minimal_payload_data
+from replaykit.wire import from_data
 
 __all__ = [
     "BASE_TIMESTAMP_MILLIS",
@@ -83,6 +85,7 @@ __all__ = [
     "effect_intent",
     "effect_result",
     "entity",
+    "ignored_payload",
     "journal",
     "message",
     "other",
@@ -359,19 +362,42 @@ def terminal_result(
     return build_record(payload, defaults, env)
 
 
+def ignored_payload(
+    payload_type: str, fields: Mapping[str, Any] | Iterable[tuple[str, Any]] = ()
+) -> OtherPayload:
+    """A payload the reducer ignores: every required field with a plain default
+    (``minimal_payload_data``), overridden by ``fields`` (plain JSON data), in the
+    canonical form decoding gives. Raises ``ValueError`` naming the field when the
+    reference would refuse the payload.
+
+    >>> ignored_payload("model_attempt", {"request_message_count": 3}).get("request_message_count")
+    3
+    >>> ignored_payload("model_attempt", {"request_message_count": -1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: model_attempt payload refused: $.request_message_count: integer -1 is out ...
+    """
+    data = {**minimal_payload_data(payload_type), **dict(fields), "type": payload_type}
+    decoded = from_data(OtherPayload, data)
+    if isinstance(decoded, Failure):
+        raise ValueError(f"{payload_type} payload refused: {decoded.failure()}")
+    return decoded.unwrap()
+
+
 def other(
     payload_type: str,
-    fields: Iterable[tuple[str, JsonValue]] = (),
+    fields: Mapping[str, Any] | Iterable[tuple[str, Any]] = (),
     **env: Unpack[Envelope],
 ) -> JournalRecord:
-    """A record with a payload the reducer ignores (``OtherPayload``), fields in order.
+    """A record with a payload the reducer ignores (``ignored_payload``).
 
-    >>> other("model_attempt", [("request_message_count", 3)]).record_kind.value
-    'model_attempt'
+    >>> record = other("model_attempt", {"request_message_count": 3})
+    >>> record.record_kind.value, record.payload.get("request_message_count")
+    ('model_attempt', 3)
     """
     kinds = {k.value for k in JournalRecordKind}
     kind = JournalRecordKind(payload_type) if payload_type in kinds else JournalRecordKind.CONTEXT
-    payload = OtherPayload(type=payload_type, fields=JsonObject(tuple(fields)))
+    payload = ignored_payload(payload_type, fields)
     defaults: Envelope = {
         "record_kind": kind,
         "event_family": payload_type,
@@ -392,11 +418,7 @@ def message(
     >>> message("message.7").payload.fields.get("message_id")
     'message.7'
     """
-    fields: list[tuple[str, JsonValue]] = [
-        ("message_id", message_id),
-        ("role", role),
-        ("redacted_summary", summary),
-    ]
+    fields = {"message_id": message_id, "role": role, "redacted_summary": summary}
     defaults: Envelope = {
         "record_kind": JournalRecordKind.MESSAGE,
         "turn_id": "turn.1",
@@ -404,5 +426,4 @@ def message(
         "event_family": "message",
         "event_kind": "committed",
     }
-    payload = OtherPayload(type="message", fields=JsonObject(tuple(fields)))
-    return build_record(payload, defaults, env)
+    return build_record(ignored_payload("message", fields), defaults, env)

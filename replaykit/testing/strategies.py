@@ -44,6 +44,7 @@ from replaykit.testing._adversarial import (
     adversarial_journals,
     adversarial_lines,
 )
+from replaykit.testing._payloads import ignored_payload_data, ignored_payloads
 
 __all__ = [
     "ADVERSARIAL_KINDS",
@@ -54,6 +55,8 @@ __all__ = [
     "adversarial_journals",
     "adversarial_lines",
     "content_refs",
+    "ignored_payload_data",
+    "ignored_payloads",
     "journals",
     "records",
     "replay_cases",

@@ -107,6 +107,8 @@ def _check_uint(value: Any, kind: str, key: str | int) -> int:
         if value < 0 or value > UINT_MAX[kind]:
             raise Bad(f"integer {value} is out of range for u{_UINT_NAME[kind]}", key)
         return value
+    if value.__class__ is Float and value.big_integer():
+        raise Bad(f"integer {value.short()} is out of range for u{_UINT_NAME[kind]}", key)
     raise bad_value(value, f"an unsigned {_UINT_NAME[kind]}-bit integer", key)
 
 

@@ -51,9 +51,7 @@ import attrs
 import msgspec
 
 from replaykit.model import (
-    IGNORED_PAYLOAD_TYPES,
     JournalRecord,
-    JsonObject,
     OtherPayload,
     duplicate_allowed,
 )
@@ -68,7 +66,7 @@ from replaykit.wire._codegen import (
     wire_fields,
 )
 from replaykit.wire._json import Bad
-from replaykit.wire._unions import frozen_json
+from replaykit.wire._unions import PAYLOAD_CHECKS, other_payload
 
 __all__ = ["build"]
 
@@ -232,11 +230,6 @@ def _tuple_of(item: Any) -> Any:
     return tuple.__class_getitem__((item, ...))
 
 
-def _refuse_float(value: float) -> str:
-    """Floats keep their written text (``JsonNumber``): the exact path has it."""
-    raise _Slow
-
-
 def build(
     payloads: dict[str, type], outputs: dict[str, type], kinds: dict[str, type]
 ) -> Callable[[bytes], JournalRecord | None]:
@@ -255,24 +248,22 @@ def build(
     blake2b = hashlib.blake2b
 
     def convert_other(raw: msgspec.Raw) -> OtherPayload:
-        """An ignored payload, proven canonical by its own round trip."""
+        """An ignored payload, checked against its shape and proven canonical: its
+        canonical data must encode to the payload's bytes as written."""
         fields = decode_any(raw)
-        if (
-            fields.__class__ is not dict
-            or fields.get("type") not in IGNORED_PAYLOAD_TYPES
-            or next(iter(fields)) != "type"
-            or encode(fields) != bytes(raw)
-        ):
+        tag = fields.get("type") if fields.__class__ is dict else None
+        check = PAYLOAD_CHECKS.get(tag) if tag.__class__ is str else None
+        if check is None:
             raise _Slow
         try:
-            items = tuple(
-                (key, frozen_json(value, 2, _refuse_float))
-                for key, value in fields.items()
-                if key != "type"
-            )
-        except Bad:  # nested past the limit: the exact path says where
+            canonical = check(fields)
+        except Bad:  # the exact path gives the error
             raise _Slow from None
-        return OtherPayload(type=fields["type"], fields=JsonObject(items))
+        if encode(canonical) != bytes(raw):
+            # Not canonical (key order, unknown keys, null or [] left in, a repeated
+            # key): the exact path checks what this one cannot and keeps no line digest.
+            raise _Slow
+        return other_payload(canonical)
 
     def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
         if struct.__class__ is msgspec.Raw:

@@ -14,6 +14,7 @@ a walk that rejects lone surrogates and excessive depth with a JSON path.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Final
 
@@ -68,12 +69,23 @@ class DupDict(dict[str, Any]):
 
 
 class Float:
-    """A number the typed decoders must reject: a fraction, an exponent or ``-0``."""
+    """A number the typed decoders must reject: a fraction, an exponent, ``-0``, or an
+    integer past 64 bits (serde_json reads those as floats). ``overflows`` when even a
+    double cannot hold it: serde_json refuses such a number wherever it stands."""
 
-    __slots__ = ("text",)
+    __slots__ = ("overflows", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.overflows = math.isinf(float(text))
+
+    def big_integer(self) -> bool:
+        """Whether this is an integer literal (past 64 bits), not a fraction or ``-0``."""
+        return self.text != "-0" and self.text.lstrip("-").isdigit()
+
+    def short(self) -> str:
+        """The text, cut short for an error message."""
+        return _short(self.text)
 
     def __repr__(self) -> str:
         return self.text
@@ -100,8 +112,18 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return DupDict(pairs, dups)
 
 
+#: Integer literals longer than this may be past 64 bits (``-9223372036854775808`` has 20
+#: characters, ``18446744073709551615`` 20); longer ones stay text (``Float``) unless they
+#: fit, so no literal costs Python's quadratic ``int`` conversion or its digit limit.
+_INT_TEXT: Final = 20
+
+
 def _int(text: str) -> int | Float:
-    return Float(text) if text == "-0" else int(text)
+    if text == "-0":
+        return Float(text)
+    if len(text) > _INT_TEXT and len(text.lstrip("-").lstrip("0")) > _INT_TEXT:
+        return Float(text)
+    return int(text)
 
 
 def _constant(text: str) -> Any:
@@ -198,3 +220,23 @@ def walk(value: Any, depth: int, surrogates: bool) -> None:
                 raise bad.at(index) from None
     elif surrogates and isinstance(value, str) and _SURROGATE.search(value):
         raise Bad("string contains a lone UTF-16 surrogate")
+    elif value.__class__ is Float:
+        if value.overflows:
+            raise Bad(f"number {value.short()} is out of range for a double")
+    elif value.__class__ is float and not math.isfinite(value):
+        raise Bad(f"number {value} is out of range for a double")
+    elif value.__class__ is int and value.bit_length() > 64 and not _double(value):
+        raise Bad("integer is out of range for a double")
+
+
+def _double(value: int) -> bool:
+    """Whether serde_json can read ``value`` (past 64 bits it reads a double)."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:37]}..."

@@ -54,12 +54,14 @@ from replaykit.model.ids import id_error
 from replaykit.wire._canonical import register_payloads
 from replaykit.wire._codegen import MISSING, Namespace, bad_value, check_object, generate
 from replaykit.wire._json import MAX_DEPTH, Bad, Float
+from replaykit.wire._payloads import compile_payloads
 
 __all__ = [
     "ENCODE_PAYLOAD",
     "ENCODE_RECORD_MEMO",
     "ERRORS",
     "NS",
+    "PAYLOAD_CHECKS",
     "dec_error",
     "dec_json_object",
     "dec_other_payload",
@@ -68,7 +70,7 @@ __all__ = [
     "enc_error",
     "enc_scope",
     "frozen_json",
-    "sorted_json",
+    "other_payload",
     "thaw_json",
 ]
 
@@ -138,15 +140,9 @@ def _dec_payload(d: Any) -> Any:
             return NS.decoder(out_cls)(record)
         except Bad as bad:
             raise bad.at("record") from None
-    if tag in IGNORED_PAYLOAD_TYPES:
-        items = []
-        for key, value in d.items():
-            if key != "type":
-                try:
-                    items.append((key, frozen_json(value, 2)))
-                except Bad as bad:
-                    raise bad.at(key) from None
-        return OtherPayload(type=tag, fields=JsonObject(tuple(items)))
+    check = PAYLOAD_CHECKS.get(tag)
+    if check is not None:
+        return other_payload(check(d))
     raise Bad(f"unknown variant {tag!r} (expected one of: {_PAYLOAD_TAGS})", "type")
 
 
@@ -207,11 +203,6 @@ def thaw_json(value: JsonValue, *, sort_keys: bool = False) -> Any:
     return value
 
 
-def sorted_json(value: JsonValue) -> Any:
-    """``thaw_json`` with every object's keys sorted."""
-    return thaw_json(value, sort_keys=True)
-
-
 def dumps(data: Any) -> bytes:
     """Compact JSON bytes; integers past 64 bits (only in ignored payloads) via ``json``."""
     try:
@@ -220,16 +211,28 @@ def dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _enc_payload(prefix: str) -> Callable[[Any], dict[str, Any]]:
-    # The digest family ("encm") sorts the keys of ignored payloads: the reference
-    # compares them as typed values, where key order does not count.
-    thaw = sorted_json if prefix == "encm" else thaw_json
+def other_payload(canonical: dict[str, Any]) -> OtherPayload:
+    """The ``OtherPayload`` of a checked payload's canonical data (``type`` first)."""
+    items = iter(canonical.items())
+    _, tag = next(items)
+    return OtherPayload(type=tag, fields=JsonObject(tuple((k, _freeze(v)) for k, v in items)))
 
+
+def _freeze(value: Any) -> JsonValue:
+    """Canonical payload data (dicts, lists and scalars only) as immutable JSON."""
+    if value.__class__ is dict:
+        return JsonObject(tuple((key, _freeze(item)) for key, item in value.items()))
+    if value.__class__ is list:
+        return tuple(_freeze(item) for item in value)
+    return cast(JsonValue, value)
+
+
+def _enc_payload(prefix: str) -> Callable[[Any], dict[str, Any]]:
     def encode(payload: Any) -> dict[str, Any]:
         if isinstance(payload, OtherPayload):
+            # Canonical already: declaration order, as decoding left it.
             out: dict[str, Any] = {"type": payload.type}
-            fields = thaw(payload.fields)
-            for key, value in fields.items():
+            for key, value in thaw_json(payload.fields).items():
                 out.setdefault(key, value)
             return out
         cls = payload.__class__
@@ -342,6 +345,8 @@ for _cls in (
     generate(NS, _cls)
 
 register_payloads(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
+#: Payload tag -> the check that gives its canonical data (ignored payloads only).
+PAYLOAD_CHECKS: Final = compile_payloads(NS.decoder, NS.encoder)
 ENCODE_RECORD_MEMO: Final = NS.encoder(JournalRecord, "encm")
 
 ENCODE_PAYLOAD: Final = _enc_payload("enc")
