@@ -1,0 +1,413 @@
+"""The sixteen payloads the reducer ignores decode exactly as the reference decodes them.
+
+- ``payloads-sample.jsonl``: 300 lines with the reference decoder's verdict and its
+  re-encoding; both decoding paths give the same verdict and the same bytes.
+- The shape tables agree with the specification's tables (``PAYLOADS.md``).
+- Generated payloads of every kind round-trip; single-field mutations are refused by both
+  paths with the field's path; two spellings of one record are one record to the
+  duplicate check, whichever path read each.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from payload_spec import SPEC, read_spec
+from returns.result import Failure, Success
+from wire_support import EXAMPLE_LINES, compact
+
+from replaykit import (
+    JournalRecord,
+    ReplayConfig,
+    ReplayMode,
+    from_data,
+    from_json,
+    initial_state,
+    step,
+    to_data,
+    to_json,
+)
+from replaykit.model import OtherPayload, TurnLifecycleRecord
+from replaykit.model._wirespec import WIRE_KEY, Presence
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
+from replaykit.model.shapes._dsl import U8
+from replaykit.testing.strategies import ignored_payload_data
+from replaykit.wire.codec import from_json_exact
+
+_SAMPLE: Final = Path(__file__).parent / "data" / "payloads" / "payloads-sample.jsonl"
+_ROWS: Final = [json.loads(line) for line in _SAMPLE.read_text("utf-8").split("\n") if line]
+_AUDIT: Final = ReplayConfig(ReplayMode.AUDIT_REPLAY)
+#: A runtime line whose payload the tests replace (its envelope is canonical).
+_ENVELOPE: Final = json.loads(next(line for _, _, line in EXAMPLE_LINES if "model_attempt" in line))
+_QUICK: Final = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _both(line: str | bytes) -> Any:
+    """The outcome of both decoding paths, checked equal."""
+    fast = from_json(JournalRecord, line)
+    exact = from_json_exact(JournalRecord, line)
+    assert type(fast) is type(exact)
+    if isinstance(exact, Success):
+        assert fast.unwrap() == exact.unwrap()
+    else:
+        assert fast.failure() == exact.failure()
+    return exact
+
+
+@pytest.mark.parametrize("row", _ROWS, ids=[row["name"] for row in _ROWS])
+def test_reference_verdict_on_sample_lines(row: dict[str, Any]) -> None:
+    outcome = _both(row["line"])
+    if row["accept"]:
+        assert isinstance(outcome, Success), outcome
+        assert to_json(outcome.unwrap()) == row["canonical_line"]
+    else:
+        assert isinstance(outcome, Failure), row["message"]
+
+
+def test_sample_covers_accepts_and_refusals_of_every_payload() -> None:
+    verdicts = {(row["name"].split("/")[0], row["accept"]) for row in _ROWS}
+    tags = {*PAYLOADS, "turn_lifecycle"}
+    assert {tag for tag, accept in verdicts if accept} == tags
+    assert {tag for tag, accept in verdicts if not accept} >= tags - {"hook"}
+
+
+# The tables against the specification. ------------------------------------------------
+
+_SCALARS: Final = {"str", "id", "u8", "u16", "u32", "u64", "bool"}
+
+
+def _kind_name(kind: Kind) -> str:
+    return kind.__name__ if isinstance(kind, type) else kind
+
+
+def _model_fields(cls: type) -> list[tuple[str, str, str]]:
+    return [
+        (f.metadata.get("wire_name", f.name), _kind_name(f.metadata[WIRE_KEY][0]), p.value)
+        for f in attrs.fields(cls)
+        if WIRE_KEY in f.metadata
+        for p in [f.metadata[WIRE_KEY][1]]
+    ]
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="the specification is not beside the checkout")
+def test_shape_tables_match_the_specification() -> None:
+    spec = read_spec()
+    assert {tag: root for tag, root in spec.roots.items() if tag != "turn_lifecycle"} == PAYLOADS
+    assert _model_fields(TurnLifecycleRecord) == spec.structs["TurnLifecycleRecord"]
+    models = _reachable_models()
+    for name, fields in spec.structs.items():
+        if name in models:
+            assert _model_fields(models[name]) == fields, name
+        elif name != "TurnLifecycleRecord":
+            shape = SHAPES[name]
+            assert isinstance(shape, Struct), name
+            ours = [(f.key, _kind_name(f.kind), f.presence.value) for f in shape.fields]
+            assert ours == fields, name
+    for name, (style, tag, variants) in spec.unions.items():
+        union = SHAPES[name]
+        assert isinstance(union, Union)
+        assert (union.style, union.tag or "") == (style, tag), name
+        ours_variants = {
+            variant: body.name if isinstance(body, Struct) else body
+            for variant, body in union.variants
+        }
+        assert ours_variants == variants, name
+    for name, values in spec.enums.items():
+        found = models.get(name) or SHAPES.get(name)
+        if isinstance(found, type) and issubclass(found, enum.Enum):
+            assert [member.value for member in found] == values, name
+        else:
+            assert isinstance(found, Enum) and list(found.values) == values, name
+
+
+def _reachable_models() -> dict[str, type]:
+    """Model classes and enums the tables refer to, by name."""
+    out: dict[str, type] = {"TurnLifecycleRecord": TurnLifecycleRecord}
+    pending: list[Any] = [*SHAPES.values(), TurnLifecycleRecord]
+    while pending:
+        item = pending.pop()
+        kinds: list[Any] = []
+        if isinstance(item, Struct):
+            kinds = [f.kind for f in item.fields]
+        elif isinstance(item, Union):
+            kinds = [body for _, body in item.variants if isinstance(body, Struct)]
+        elif isinstance(item, type) and attrs.has(item):
+            kinds = [f.metadata[WIRE_KEY][0] for f in attrs.fields(item) if WIRE_KEY in f.metadata]
+        for kind in kinds:
+            if isinstance(kind, Struct):
+                pending.append(kind)
+            elif isinstance(kind, type) and kind.__name__ not in out:
+                out[kind.__name__] = kind
+                pending.append(kind)
+    return out
+
+
+# Generated payloads. --------------------------------------------------------------------
+
+
+def _line(payload: Any, **envelope: Any) -> str:
+    return compact({**_ENVELOPE, **envelope, "payload": payload})
+
+
+@_QUICK
+@given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data))
+def test_generated_payloads_round_trip(data: dict[str, Any]) -> None:
+    record = _both(_line(data)).unwrap()
+    canonical = to_json(record)
+    again = _both(canonical).unwrap()
+    assert again == record and to_json(again) == canonical
+    assert from_data(OtherPayload, data).unwrap() == record.payload
+
+
+@pytest.mark.parametrize("tag", sorted(PAYLOADS))
+def test_every_payload_shape_generates(tag: str) -> None:
+    """Each tag's strategy yields payloads (a table that refers to a missing shape fails)."""
+
+    @settings(max_examples=5, deadline=None)
+    @given(ignored_payload_data(tag))
+    def decodes(data: dict[str, Any]) -> None:
+        assert isinstance(_both(_line(data)), Success)
+
+    decodes()
+
+
+# Single-field mutations. ----------------------------------------------------------------
+
+
+@attrs.frozen
+class _Slot:
+    """A field found in payload data: where it is, its table row and its object."""
+
+    path: tuple[str | int, ...]
+    key: str
+    kind: Kind
+    presence: Presence
+    parent: dict[str, Any]
+
+
+def _slots(data: Any, kind: Kind, path: tuple[str | int, ...]) -> Iterator[_Slot]:
+    """Every field of ``data`` (of ``kind``) with its table row, depth first."""
+    if isinstance(kind, type) and attrs.has(kind):
+        rows = [
+            (f.metadata.get("wire_name", f.name), *f.metadata[WIRE_KEY])
+            for f in attrs.fields(kind)
+            if WIRE_KEY in f.metadata
+        ]
+        yield from _struct_slots(data, rows, path)
+        return
+    shape = SHAPES.get(kind) if isinstance(kind, str) else None
+    if isinstance(shape, Struct):
+        yield from _struct_slots(data, [(f.key, f.kind, f.presence) for f in shape.fields], path)
+    elif isinstance(shape, Union):
+        yield from _union_slots(data, shape, path)
+
+
+def _struct_slots(
+    data: dict[str, Any], rows: list[tuple[str, Kind, Presence]], path: tuple[str | int, ...]
+) -> Iterator[_Slot]:
+    for key, kind, presence in rows:
+        yield _Slot((*path, key), key, kind, presence, data)
+        value = data.get(key)
+        if isinstance(value, dict):
+            yield from _slots(value, kind, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _slots(item, kind, (*path, key, index))
+
+
+def _union_slots(data: dict[str, Any], shape: Union, path: tuple[str | int, ...]) -> Iterator[_Slot]:
+    if shape.style == "internal":
+        body = dict(shape.variants)[data[shape.tag]]
+        inner, where = data, path
+    elif shape.style == "adjacent":
+        body = dict(shape.variants)[data["record_type"]]
+        inner, where = data["record"], (*path, "record")
+    else:
+        name = next(iter(data))
+        body = dict(shape.variants)[name]
+        inner, where = data[name], (*path, name)
+    if isinstance(body, Struct):
+        yield from _struct_slots(inner, [(f.key, f.kind, f.presence) for f in body.fields], where)
+    elif isinstance(body, str):
+        yield from _slots(inner, body, where)
+
+
+def _json_path(path: tuple[str | int, ...]) -> str:
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
+_TOPS: Final = {U8: 2**8, "u16": 2**16, "u32": 2**32, "u64": 2**64}
+
+
+def _mutations(slot: _Slot) -> list[tuple[str, Any]]:
+    """``(name, new value)`` edits of the slot the reference refuses (``...``: delete)."""
+    kind, presence = slot.kind, slot.presence
+    many = presence in (Presence.LIST, Presence.LIST_REQUIRED)
+    out: list[tuple[str, Any]] = [("wrong type", True if kind != "bool" or many else "true")]
+    if presence in (Presence.REQUIRED, Presence.LIST_REQUIRED):
+        out.append(("missing", ...))
+    if presence in (Presence.REQUIRED, Presence.LIST, Presence.LIST_REQUIRED):
+        out.append(("null", None))
+    if many:
+        return out
+    if isinstance(kind, str) and kind in _TOPS:
+        out += [("past the top", _TOPS[kind]), ("negative", -1), ("fraction", 1.5)]
+    if kind == "id":
+        out += [("empty id", ""), ("control character", "a\u0085"), ("long id", "é" * 257)]
+    values = _enum_values(kind)
+    if values:
+        wrong = [v.swapcase() for v in values if v.swapcase() not in values]
+        out += [("wrong case", wrong[0])] if wrong else []
+    out.append(("repeated key", _REPEAT))
+    return out
+
+
+def _enum_values(kind: Kind) -> list[str]:
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return [str(member.value) for member in kind]
+    shape = SHAPES.get(kind) if isinstance(kind, str) else None
+    return list(shape.values) if isinstance(shape, Enum) else []
+
+
+_REPEAT: Final = object()
+
+
+def _dumps(value: Any, repeat: tuple[int, str] | None = None) -> str:
+    """Compact JSON; with ``repeat`` (``(id(object), key)``) that object's key twice."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        if repeat is not None and repeat[0] == id(value):
+            items.append((repeat[1], value[repeat[1]]))
+        return "{" + ",".join(f"{json.dumps(k)}:{_dumps(v, repeat)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_dumps(item, repeat) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@_QUICK
+@given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data), st.randoms())
+def test_single_field_mutations_are_refused_with_the_fields_path(
+    data: dict[str, Any], rnd: random.Random
+) -> None:
+    payload = to_data(from_data(OtherPayload, data).unwrap())  # canonical, all keys known
+    root = {k: v for k, v in payload.items() if k != "type"}
+    slots = list(_slots(root, PAYLOADS[payload["type"]], ("payload",)))
+    slot = rnd.choice(slots)
+    name, value = rnd.choice(_mutations(slot))
+    original = slot.parent.get(slot.key, ...)
+    repeat = None
+    if value is ...:
+        slot.parent.pop(slot.key, None)
+    elif value is _REPEAT:
+        if slot.key not in slot.parent:
+            return  # only a key that is written can be repeated
+        repeat = (id(slot.parent), slot.key)
+    else:
+        slot.parent[slot.key] = value
+    payload_out = {"type": payload["type"], **root}
+    if repeat is not None and repeat[0] == id(root):
+        repeat = (id(payload_out), slot.key)
+    line = _dumps({**_ENVELOPE, "payload": payload_out}, repeat)
+    outcome = _both(line)
+    assert isinstance(outcome, Failure), (name, slot.path, original)
+    assert outcome.failure().path.startswith(_json_path(slot.path)), (name, outcome.failure())
+
+
+# Duplicates compare values, whatever the spelling or the path. ---------------------------
+
+
+def _respell(value: Any, rnd: random.Random) -> Any:
+    """The same JSON value with object keys shuffled at every level."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        rnd.shuffle(items)
+        return {key: _respell(item, rnd) for key, item in items}
+    if isinstance(value, list):
+        return [_respell(item, rnd) for item in value]
+    return value
+
+
+def _spellings(data: dict[str, Any], rnd: random.Random) -> list[str]:
+    plain = compact(data)
+    shuffled = _respell(data, rnd)
+    return [
+        plain,  # canonical: the fast path reads it
+        json.dumps(shuffled),  # key order and spacing
+        json.dumps(data, ensure_ascii=True, indent=1),  # escapes and new lines
+        compact({**shuffled, "payload": {**shuffled["payload"], "zz_unknown": [1.5, {}]}}),
+    ]
+
+
+@_QUICK
+@given(
+    st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data),
+    st.sampled_from(["idempotency_key", "dedupe_key"]),
+    st.randoms(),
+)
+def test_two_spellings_of_one_record_are_one_record(
+    data: dict[str, Any], key: str, rnd: random.Random
+) -> None:
+    record = to_data(_both(_line(data)).unwrap())
+    record[key] = "key.1"
+    canonical = to_data(from_json(JournalRecord, compact(record)).unwrap())
+    spellings = _spellings(canonical, rnd)
+    decoders = [from_json, from_json_exact]
+    first = rnd.choice(decoders)(JournalRecord, rnd.choice(spellings)).unwrap()
+    state = step(initial_state(_AUDIT), first).unwrap()
+    for line in spellings:
+        for decode in decoders:
+            repeat = decode(JournalRecord, line).unwrap()
+            assert repeat == first
+            assert step(state, repeat).unwrap() is state  # an idempotent no-op
+    changed = {**canonical, "timestamp_millis": canonical["timestamp_millis"] + 1}
+    for decode in decoders:
+        other = decode(JournalRecord, compact(changed)).unwrap()
+        assert isinstance(step(state, other), Failure)
+
+
+def _idempotent(line: str) -> str:
+    key = '"redaction_policy_id":"redaction.default",'
+    assert key in line
+    return line.replace(key, key + '"idempotency_key":"idem.1",')
+
+
+_ATTEMPT: Final = _idempotent(next(line for _, _, line in EXAMPLE_LINES if "model_attempt" in line))
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        pytest.param(_ATTEMPT.replace("idem.1", "id\\u0065m.1"), id="escaped letter"),
+        pytest.param(
+            _ATTEMPT.replace(
+                '"provider_route_id":"route.fake.primary","provider_model_id":"model.fake.large"',
+                '"provider_model_id":"model.fake.large","provider_route_id":"route.fake.primary"',
+            ),
+            id="ignored payload keys reordered",
+        ),
+    ],
+)
+@pytest.mark.parametrize("first_decoder", [from_json, from_json_exact], ids=["fast", "exact"])
+@pytest.mark.parametrize("repeat_decoder", [from_json, from_json_exact], ids=["fast", "exact"])
+def test_repeat_spelled_differently_is_an_idempotent_duplicate(
+    repeat: str, first_decoder: Any, repeat_decoder: Any
+) -> None:
+    """The verdict bug: the fast path digested the line as written, the exact path sorted
+    the ignored payload's keys, so the same record was a non-idempotent duplicate on one
+    path and an accepted repeat on the other."""
+    assert repeat != _ATTEMPT
+    first = first_decoder(JournalRecord, _ATTEMPT).unwrap()
+    state = step(initial_state(_AUDIT), first).unwrap()
+    again = repeat_decoder(JournalRecord, repeat).unwrap()
+    assert step(state, again).unwrap() is state
