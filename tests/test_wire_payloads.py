@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
+import pickle
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -226,7 +227,9 @@ def _struct_slots(
                 yield from _slots(item, kind, (*path, key, index))
 
 
-def _union_slots(data: dict[str, Any], shape: Union, path: tuple[str | int, ...]) -> Iterator[_Slot]:
+def _union_slots(
+    data: dict[str, Any], shape: Union, path: tuple[str | int, ...]
+) -> Iterator[_Slot]:
     if shape.style == "internal":
         body = dict(shape.variants)[data[shape.tag]]
         inner, where = data, path
@@ -362,7 +365,7 @@ def test_two_spellings_of_one_record_are_one_record(
     record[key] = "key.1"
     canonical = to_data(from_json(JournalRecord, compact(record)).unwrap())
     spellings = _spellings(canonical, rnd)
-    decoders = [from_json, from_json_exact]
+    decoders: list[Any] = [from_json, from_json_exact]
     first = rnd.choice(decoders)(JournalRecord, rnd.choice(spellings)).unwrap()
     state = step(initial_state(_AUDIT), first).unwrap()
     for line in spellings:
@@ -372,7 +375,7 @@ def test_two_spellings_of_one_record_are_one_record(
             assert step(state, repeat).unwrap() is state  # an idempotent no-op
     changed = {**canonical, "timestamp_millis": canonical["timestamp_millis"] + 1}
     for decode in decoders:
-        other = decode(JournalRecord, compact(changed)).unwrap()
+        other: JournalRecord = decode(JournalRecord, compact(changed)).unwrap()
         assert isinstance(step(state, other), Failure)
 
 
@@ -411,3 +414,18 @@ def test_repeat_spelled_differently_is_an_idempotent_duplicate(
     state = step(initial_state(_AUDIT), first).unwrap()
     again = repeat_decoder(JournalRecord, repeat).unwrap()
     assert step(state, again).unwrap() is state
+
+
+@_QUICK
+@given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data))
+def test_payload_value_reads_its_canonical_json(data: dict[str, Any]) -> None:
+    payload = from_data(OtherPayload, data).unwrap()
+    canonical = json.loads(payload.json)
+    assert payload.json == compact(canonical).encode("utf-8")
+    assert to_data(payload) == canonical and list(to_data(payload)) == list(canonical)
+    assert payload.fields is payload.fields  # parsed once
+    for key, value in canonical.items():
+        if key != "type" and not isinstance(value, dict | list):
+            assert payload.get(key) == value
+    copy = pickle.loads(pickle.dumps(payload))
+    assert copy == payload and hash(copy) == hash(payload) and copy.fields == payload.fields

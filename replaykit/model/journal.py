@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Final, TypeAlias, final
+import functools
+from typing import Any, ClassVar, Final, TypeAlias, final
 
 import attrs
+import orjson
 
-from replaykit.model._wirespec import ID, JSON, LIST, OPTIONAL, STR, U16, U64, w
+from replaykit.model._wirespec import ID, LIST, OPTIONAL, STR, U16, U64, w
 from replaykit.model.effects import (
     EffectIntent,
     EffectResult,
@@ -123,22 +125,32 @@ class TurnLifecycleRecord:
 class OtherPayload:
     """A payload variant the reducer ignores, as validated immutable JSON.
 
-    ``type`` is the wire tag (one of ``IGNORED_PAYLOAD_TYPES``); ``fields`` holds the
-    other keys in the reference's canonical form: checked against the payload's shape
-    (``replaykit.model.shapes``), in declaration order, unknown keys dropped, absent
-    options left out or written as ``null`` as the reference's encoder does. Decoding
-    (``from_json``, ``from_data``) makes that form; build values through it, not through
-    this constructor, which checks nothing.
+    ``type`` is the wire tag (one of ``IGNORED_PAYLOAD_TYPES``); ``json`` is the whole
+    payload object in the reference's canonical form, as its encoder writes it: checked
+    against the payload's shape (``replaykit.model.shapes``), keys in declaration order,
+    unknown keys dropped, absent options left out or written as ``null``. Two payloads
+    are equal exactly when these bytes are. Decoding (``from_json``, ``from_data``)
+    makes that form; build values through it, not through this constructor, which
+    checks nothing. ``fields`` (the keys but ``type``, as a ``JsonObject``) and
+    ``get`` read it; they parse ``json`` once, on first use, since most payloads are
+    never read.
     """
 
     type: str = attrs.field(metadata=w(STR))
-    fields: JsonObject = attrs.field(factory=JsonObject, metadata=w(JSON))
+    json: bytes = attrs.field(repr=False)
+
+    @functools.cached_property
+    def fields(self) -> JsonObject:
+        """Every key but ``type``, as immutable JSON in declaration order."""
+        data = orjson.loads(self.json)
+        del data["type"]
+        return _freeze_object(data)
 
     def get(self, *path: str | int) -> JsonValue:
         """The value at ``path`` (object keys and array indices), or ``None``.
 
-        >>> usage = JsonObject((("input_tokens", 812), ("output_tokens", None)))
-        >>> payload = OtherPayload(type="model_attempt", fields=JsonObject((("usage", usage),)))
+        >>> payload = OtherPayload(type="model_attempt", json=b'{"type":"model_attempt",'
+        ...     b'"usage":{"input_tokens":812,"output_tokens":null}}')
         >>> payload.get("usage", "input_tokens"), payload.get("usage", "nope", 0)
         (812, None)
         """
@@ -155,6 +167,27 @@ class OtherPayload:
             else:
                 return None
         return value
+
+
+_NESTED: Final = (dict, list)
+
+
+def _freeze_object(value: dict[str, Any]) -> JsonObject:
+    """Parsed canonical JSON (dicts, lists and scalars only) as immutable JSON."""
+    return JsonObject(
+        tuple(
+            [
+                (key, _freeze(item) if item.__class__ in _NESTED else item)
+                for key, item in value.items()
+            ]
+        )
+    )
+
+
+def _freeze(value: Any) -> Any:
+    if value.__class__ is dict:
+        return _freeze_object(value)
+    return tuple([_freeze(item) if item.__class__ in _NESTED else item for item in value])
 
 
 JournalRecordPayload: TypeAlias = (

@@ -259,11 +259,12 @@ def build(
             canonical = check(fields)
         except Bad:  # the exact path gives the error
             raise _Slow from None
-        if encode(canonical) != bytes(raw):
+        written = bytes(raw)
+        if encode(canonical) != written:
             # Not canonical (key order, unknown keys, null or [] left in, a repeated
             # key): the exact path checks what this one cannot and keeps no line digest.
             raise _Slow
-        return other_payload(canonical)
+        return other_payload(canonical, written)
 
     def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
         if struct.__class__ is msgspec.Raw:

@@ -22,9 +22,9 @@ from typing import Any, Final
 
 import attrs
 
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, Presence
+from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
 from replaykit.model.ids import id_error
-from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Field, Kind, Struct, Union
 from replaykit.model.shapes._dsl import U8
 from replaykit.wire._codegen import MISSING, bad_value, check_object
 from replaykit.wire._json import Bad, Float
@@ -132,8 +132,9 @@ class _Compiler:
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             return _enum(kind.__name__, tuple(str(member.value) for member in kind))
         if isinstance(kind, type) and attrs.has(kind):
-            decode, encode = self.decode(kind), self.encode(kind)
-            return lambda value: encode(decode(value))
+            # A model record (EntityRef, EffectIntent ...): its wire metadata is a table
+            # of the same kind, so it is checked the same way, without building objects.
+            return self.struct(_model_struct(kind), frozenset())
         if not isinstance(kind, str):
             raise TypeError(f"{kind!r} is not a shape kind")
         shape = SHAPES[kind]
@@ -154,24 +155,25 @@ class _Compiler:
             if data.__class__ is not dict:
                 data = check_object(data, known)
             out: dict[str, Any] = {}
-            for key, item, presence in fields:
-                value = data.get(key, MISSING)
-                if presence is _REQUIRED:
-                    out[key] = _in(item, key, value)
-                elif value is MISSING or value is None:
-                    if presence is _NULLABLE:
-                        out[key] = None
-                    elif presence is _LIST_REQUIRED or (presence is _LIST and value is None):
-                        raise bad_value(value, "an array", key)
-                elif presence is _OPTIONAL or presence is _NULLABLE:
-                    out[key] = _in(item, key, value)
-                elif value.__class__ is not list:
-                    raise bad_value(value, "an array", key)
-                elif value or presence is _LIST_REQUIRED:
-                    try:
+            key = ""
+            try:
+                for key, item, presence in fields:
+                    value = data.get(key, MISSING)
+                    if presence is _REQUIRED:
+                        out[key] = item(value)
+                    elif value is MISSING or value is None:
+                        if presence is _NULLABLE:
+                            out[key] = None
+                        elif presence is _LIST_REQUIRED or (presence is _LIST and value is None):
+                            raise bad_value(value, "an array", "$")
+                    elif presence is _OPTIONAL or presence is _NULLABLE:
+                        out[key] = item(value)
+                    elif value.__class__ is not list:
+                        raise bad_value(value, "an array", "$")
+                    elif value or presence is _LIST_REQUIRED:
                         out[key] = [_in(item, i, element) for i, element in enumerate(value)]
-                    except Bad as bad:
-                        raise bad.at(key) from None
+            except Bad as bad:
+                raise bad.at(key) from None
             return out
 
         return check
@@ -255,6 +257,16 @@ class _Compiler:
             return out
 
         return check
+
+
+def _model_struct(cls: type) -> Struct:
+    """The table of a model record, from its attrs wire metadata."""
+    fields = []
+    for field in attrs.fields(cls):
+        if WIRE_KEY in field.metadata:
+            kind, presence = field.metadata[WIRE_KEY]
+            fields.append(Field(field.metadata.get("wire_name", field.name), kind, presence))
+    return Struct(cls.__name__, tuple(fields))
 
 
 def _variant(data: dict[str, Any], key: str, variants: dict[str, Any], choices: str) -> str:

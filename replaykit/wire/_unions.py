@@ -211,30 +211,19 @@ def dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def other_payload(canonical: dict[str, Any]) -> OtherPayload:
-    """The ``OtherPayload`` of a checked payload's canonical data (``type`` first)."""
-    items = iter(canonical.items())
-    _, tag = next(items)
-    return OtherPayload(type=tag, fields=JsonObject(tuple((k, _freeze(v)) for k, v in items)))
+def other_payload(canonical: dict[str, Any], json: bytes | None = None) -> OtherPayload:
+    """The ``OtherPayload`` of a checked payload's canonical data (``type`` first);
+    ``json`` is its encoding when the caller has it already."""
+    return OtherPayload(type=canonical["type"], json=json or dumps(canonical))
 
 
-def _freeze(value: Any) -> JsonValue:
-    """Canonical payload data (dicts, lists and scalars only) as immutable JSON."""
-    if value.__class__ is dict:
-        return JsonObject(tuple((key, _freeze(item)) for key, item in value.items()))
-    if value.__class__ is list:
-        return tuple(_freeze(item) for item in value)
-    return cast(JsonValue, value)
-
-
-def _enc_payload(prefix: str) -> Callable[[Any], dict[str, Any]]:
-    def encode(payload: Any) -> dict[str, Any]:
+def _enc_payload(prefix: str) -> Callable[[Any], Any]:
+    def encode(payload: Any) -> Any:
         if isinstance(payload, OtherPayload):
-            # Canonical already: declaration order, as decoding left it.
-            out: dict[str, Any] = {"type": payload.type}
-            for key, value in thaw_json(payload.fields).items():
-                out.setdefault(key, value)
-            return out
+            # Canonical already; the digest family ("encm") splices the bytes in.
+            if prefix == "encm":
+                return orjson.Fragment(payload.json)
+            return orjson.loads(payload.json)
         cls = payload.__class__
         record_type = getattr(cls, "RECORD_TYPE", None)
         if record_type is not None:
