@@ -42,6 +42,7 @@ from replaykit.model._wirespec import WIRE_KEY, Presence
 from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
 from replaykit.model.shapes._dsl import U8
 from replaykit.testing.strategies import ignored_payload_data
+from replaykit.wire import codec
 from replaykit.wire.codec import from_json_exact
 
 _SAMPLE: Final = Path(__file__).parent / "data" / "payloads" / "payloads-sample.jsonl"
@@ -429,3 +430,38 @@ def test_payload_value_reads_its_canonical_json(data: dict[str, Any]) -> None:
             assert payload.get(key) == value
     copy = pickle.loads(pickle.dumps(payload))
     assert copy == payload and hash(copy) == hash(payload) and copy.fields == payload.fields
+
+
+def _past_i64(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_past_i64(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_past_i64(item) for item in value)
+    return isinstance(value, int) and value >= 2**63
+
+
+def _clean(line: bytes) -> bool:
+    return line.isascii() and b"\\" not in line and b"\x7f" not in line
+
+
+@_QUICK
+@given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data))
+def test_canonical_payload_lines_take_the_fast_path(data: dict[str, Any]) -> None:
+    """The fast path (msgspec mirrors of the shapes) takes every clean canonical line."""
+    record = _both(_line(data)).unwrap()
+    line = to_json(record).encode("utf-8")
+    if _clean(line) and not _past_i64(data):  # msgspec's bounds stop at i64
+        fast = codec._fast_record(line)
+        assert fast == record and fast is not None
+        assert isinstance(fast.payload, OtherPayload) and isinstance(record.payload, OtherPayload)
+        assert fast.payload.json == record.payload.json
+
+
+def test_reference_encodings_of_the_sample_take_the_fast_path() -> None:
+    taken = 0
+    for row in _ROWS:
+        line = row.get("canonical_line", "").encode("utf-8")
+        if row["accept"] and _clean(line) and not _past_i64(json.loads(line)):
+            assert codec._fast_record(line) == from_json_exact(JournalRecord, line).unwrap()
+            taken += 1
+    assert taken >= 90

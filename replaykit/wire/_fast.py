@@ -51,6 +51,7 @@ import attrs
 import msgspec
 
 from replaykit.model import (
+    IGNORED_PAYLOAD_TYPES,
     JournalRecord,
     OtherPayload,
     duplicate_allowed,
@@ -65,8 +66,9 @@ from replaykit.wire._codegen import (
     construct,
     wire_fields,
 )
+from replaykit.wire._fast_payloads import build as build_payloads
 from replaykit.wire._json import Bad
-from replaykit.wire._unions import PAYLOAD_CHECKS, other_payload
+from replaykit.wire._unions import SHAPE_CHECKS
 
 __all__ = ["build"]
 
@@ -230,6 +232,19 @@ def _tuple_of(item: Any) -> Any:
     return tuple.__class_getitem__((item, ...))
 
 
+_PAYLOAD_TAG: Final = b'"payload":{"type":"'
+_IGNORED_TAGS: Final = frozenset(tag.encode() for tag in IGNORED_PAYLOAD_TYPES)
+
+
+def _ignored_tag(raw: bytes) -> bool:
+    """Whether the line's payload looks like one the reducer ignores (canonical lines
+    write the payload last, its ``type`` first)."""
+    start = raw.rfind(_PAYLOAD_TAG) + len(_PAYLOAD_TAG)
+    if start < len(_PAYLOAD_TAG):
+        return False
+    return raw[start : raw.find(b'"', start)] in _IGNORED_TAGS
+
+
 def build(
     payloads: dict[str, type], outputs: dict[str, type], kinds: dict[str, type]
 ) -> Callable[[bytes], JournalRecord | None]:
@@ -238,7 +253,6 @@ def build(
     builder = _Builder(payloads, outputs, kinds)
     decoder = msgspec.json.Decoder(builder.structs[JournalRecord, None])
     other_decoder = msgspec.json.Decoder(builder.other_record)
-    decode_any = msgspec.json.Decoder().decode
     encode = msgspec.json.Encoder().encode
     by_struct = builder.by_struct
     output_payload = builder.output_payload
@@ -247,24 +261,15 @@ def build(
     set_digest = JournalRecord.__dict__["_digest"].__set__
     blake2b = hashlib.blake2b
 
+    convert_payload = build_payloads(builder.mirror, SHAPE_CHECKS.kind, _Slow)
+
     def convert_other(raw: msgspec.Raw) -> OtherPayload:
-        """An ignored payload, checked against its shape and proven canonical: its
-        canonical data must encode to the payload's bytes as written."""
-        fields = decode_any(raw)
-        tag = fields.get("type") if fields.__class__ is dict else None
-        check = PAYLOAD_CHECKS.get(tag) if tag.__class__ is str else None
-        if check is None:
-            raise _Slow
+        """An ignored payload, checked against its shape and proven canonical
+        (``_fast_payloads``); the exact path takes any other."""
         try:
-            canonical = check(fields)
-        except Bad:  # the exact path gives the error
+            return convert_payload(bytes(raw))
+        except Bad:  # a check of an externally tagged value: the exact path says where
             raise _Slow from None
-        written = bytes(raw)
-        if encode(canonical) != written:
-            # Not canonical (key order, unknown keys, null or [] left in, a repeated
-            # key): the exact path checks what this one cannot and keeps no line digest.
-            raise _Slow
-        return other_payload(canonical, written)
 
     def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
         if struct.__class__ is msgspec.Raw:
@@ -289,10 +294,13 @@ def build(
         if not raw.isascii() or b"\\" in raw or b"\x7f" in raw:
             return None
         try:
-            try:
-                struct = decoder.decode(raw)
-            except msgspec.ValidationError:  # perhaps a payload the reducer ignores
+            if _ignored_tag(raw):  # a guess: a wrong one only costs the other decoder
                 struct = other_decoder.decode(raw)
+            else:
+                try:
+                    struct = decoder.decode(raw)
+                except msgspec.ValidationError:  # perhaps a payload the reducer ignores
+                    struct = other_decoder.decode(raw)
             if encode(struct) != raw:
                 return None
             record: JournalRecord = convert_record(struct)

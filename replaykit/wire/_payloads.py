@@ -29,7 +29,7 @@ from replaykit.model.shapes._dsl import U8
 from replaykit.wire._codegen import MISSING, bad_value, check_object
 from replaykit.wire._json import Bad, Float
 
-__all__ = ["Check", "compile_payloads"]
+__all__ = ["Check", "Compiler"]
 
 #: parsed JSON -> canonical JSON data (raises ``Bad``)
 Check = Callable[[Any], Any]
@@ -103,12 +103,10 @@ def _in(check: Check, part: str | int, value: Any) -> Any:
         raise bad.at(part) from None
 
 
-class _Compiler:
+class Compiler:
     """Compiles shapes to checks, each shape once (shapes refer to each other by name)."""
 
-    def __init__(self, decode: Callable[[type], Check], encode: Callable[[type], Check]) -> None:
-        self.decode = decode
-        self.encode = encode
+    def __init__(self) -> None:
         self.checks: dict[Any, Check] = {
             STR: _str,
             ID: _id,
@@ -240,6 +238,10 @@ class _Compiler:
 
         return check
 
+    def payloads(self) -> dict[str, Check]:
+        """Payload tag -> the check of that payload."""
+        return {tag: self.payload(tag) for tag in PAYLOADS}
+
     def payload(self, tag: str) -> Check:
         """The check of ``{"type": tag, ...}`` (the type key itself is checked already)."""
         shape = SHAPES[PAYLOADS[tag]]
@@ -276,11 +278,3 @@ def _variant(data: dict[str, Any], key: str, variants: dict[str, Any], choices: 
     if tag not in variants:
         raise Bad(f"unknown variant {tag!r} (expected one of: {choices})", key)
     return str(tag)
-
-
-def compile_payloads(
-    decode: Callable[[type], Check], encode: Callable[[type], Check]
-) -> dict[str, Check]:
-    """Payload tag -> its check; ``decode``/``encode`` give the codecs of model classes."""
-    compiler = _Compiler(decode, encode)
-    return {tag: compiler.payload(tag) for tag in PAYLOADS}

@@ -54,7 +54,7 @@ from replaykit.model.ids import id_error
 from replaykit.wire._canonical import register_payloads
 from replaykit.wire._codegen import MISSING, Namespace, bad_value, check_object, generate
 from replaykit.wire._json import MAX_DEPTH, Bad, Float
-from replaykit.wire._payloads import compile_payloads
+from replaykit.wire._payloads import Compiler
 
 __all__ = [
     "ENCODE_PAYLOAD",
@@ -62,6 +62,7 @@ __all__ = [
     "ERRORS",
     "NS",
     "PAYLOAD_CHECKS",
+    "SHAPE_CHECKS",
     "dec_error",
     "dec_json_object",
     "dec_other_payload",
@@ -334,8 +335,10 @@ for _cls in (
     generate(NS, _cls)
 
 register_payloads(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
+#: The checks of the shape tables (ignored payloads), compiled on first use of a shape.
+SHAPE_CHECKS: Final = Compiler()
 #: Payload tag -> the check that gives its canonical data (ignored payloads only).
-PAYLOAD_CHECKS: Final = compile_payloads(NS.decoder, NS.encoder)
+PAYLOAD_CHECKS: Final = SHAPE_CHECKS.payloads()
 ENCODE_RECORD_MEMO: Final = NS.encoder(JournalRecord, "encm")
 
 ENCODE_PAYLOAD: Final = _enc_payload("enc")
