@@ -21,12 +21,10 @@ obeys the reference's rule once its length is right (msgspec checks that), and n
 encoder can escape anything differently, so the line is the record's canonical encoding
 and its duplicate digest is taken over the line.
 
-A payload the reducer ignores (``OtherPayload``, kept as immutable JSON) fails the first
-decoder's tagged union; a second decoder then keeps the payload as raw JSON, which
-msgspec decodes untyped and must re-encode byte for byte, with ``type`` as its first key
-(so no repeated key, no ``-0``, no odd number, and the canonical key order). Its values
-become ``JsonObject``s and tuples; a float, or nesting past the limit, needs the exact
-path, which keeps the number's text.
+A payload the reducer ignores (``OtherPayload``) is left raw by a second decoder of the
+record (tried first when the line's payload tag names such a payload) and decoded by
+the mirrors of its shape table (``_fast_payloads``); proven canonical, its bytes are the
+payload value.
 
 Anything else (a line that is not clean, a validation error, unequal bytes, a lone
 surrogate) returns ``None`` and the caller takes the exact path, which gives the same
