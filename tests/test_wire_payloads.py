@@ -440,17 +440,14 @@ def _past_i64(value: Any) -> bool:
     return isinstance(value, int) and value >= 2**63
 
 
-def _clean(line: bytes) -> bool:
-    return line.isascii() and b"\\" not in line and b"\x7f" not in line
-
-
 @_QUICK
 @given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data))
 def test_canonical_payload_lines_take_the_fast_path(data: dict[str, Any]) -> None:
-    """The fast path (msgspec mirrors of the shapes) takes every clean canonical line."""
+    """The fast path takes every canonical line: clean ones through the msgspec mirrors
+    of the shapes, others (non-ASCII text, escapes) through the Python checks."""
     record = _both(_line(data)).unwrap()
     line = to_json(record).encode("utf-8")
-    if _clean(line) and not _past_i64(data):  # msgspec's bounds stop at i64
+    if not _past_i64(data):  # msgspec's bounds stop at i64 (clean or not, see _fast)
         fast = codec._fast_record(line)
         assert fast == record and fast is not None
         assert isinstance(fast.payload, OtherPayload) and isinstance(record.payload, OtherPayload)
@@ -461,7 +458,7 @@ def test_reference_encodings_of_the_sample_take_the_fast_path() -> None:
     taken = 0
     for row in _ROWS:
         line = row.get("canonical_line", "").encode("utf-8")
-        if row["accept"] and _clean(line) and not _past_i64(json.loads(line)):
+        if row["accept"] and line and not _past_i64(json.loads(line)):
             assert codec._fast_record(line) == from_json_exact(JournalRecord, line).unwrap()
             taken += 1
-    assert taken >= 90
+    assert taken >= 110

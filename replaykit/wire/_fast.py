@@ -15,21 +15,28 @@ the exact path (``_json`` + ``_codegen``) does in Python:
    step covers (the u64 upper bound) and interning the small reference objects as the
    exact path does.
 
-It takes only clean lines: ASCII, with no backslash and no DEL. There every string is
-printable ASCII as written (JSON must escape control characters), so an identifier
-obeys the reference's rule once its length is right (msgspec checks that), and no
-encoder can escape anything differently, so the line is the record's canonical encoding
-and its duplicate digest is taken over the line.
+The round trip is exact for text too: msgspec refuses invalid UTF-8, lone surrogates
+and raw control characters, and escapes exactly as serde_json does (``\\n``, ``\\"``,
+``\\u001f``; non-ASCII, ``/`` and U+2028/U+2029 raw), so a line with a needless or
+upper-case escape comes back different and steps aside. Every line that passes is the
+record's canonical encoding, and its duplicate digest is taken over the line.
+
+What msgspec cannot check of an identifier (the reference counts its length in UTF-8
+bytes and refuses control characters) is checked by the conversion functions. On a
+*clean* line (ASCII, no backslash, no DEL) every string is printable ASCII as written,
+so the length msgspec checked is all there is to it; those lines take the ``cv_``
+family of conversion functions, every other line the ``cx_`` family, which checks each
+identifier against the whole rule.
 
 A payload the reducer ignores (``OtherPayload``) is left raw by a second decoder of the
-record (tried first when the line's payload tag names such a payload) and decoded by
-the mirrors of its shape table (``_fast_payloads``); proven canonical, its bytes are the
-payload value.
+record (tried first when the line's payload tag names such a payload). On a clean line
+the mirrors of its shape table decode it (``_fast_payloads``); on any other line msgspec
+parses it and the Python check of its shape (``_payloads``) checks it. Either way it
+must be canonical, and its bytes are the payload value.
 
-Anything else (a line that is not clean, a validation error, unequal bytes, a lone
-surrogate) returns ``None`` and the caller takes the exact path, which gives the same
-value or the precise error. So this path changes speed only;
-``tests/test_wire_fast.py`` checks that both paths agree.
+Anything else (a validation error, unequal bytes, invalid text) returns ``None`` and the
+caller takes the exact path, which gives the same value or the precise error. So this
+path changes speed only; ``tests/test_wire_fast.py`` checks that both paths agree.
 
 Speed (callgrind, the first 5,000 lines of the 100k benchmark journal, runtime-like
 records of 1.7 KB): 141.5k instructions per line, against 274k on the exact path.
@@ -55,7 +62,7 @@ from replaykit.model import (
     duplicate_allowed,
 )
 from replaykit.model._wirespec import BOOL, ID, STR, U64, Presence
-from replaykit.model.ids import MAX_ID_LEN
+from replaykit.model.ids import MAX_ID_LEN, id_error
 from replaykit.wire._codegen import (
     CACHE_SIZE,
     INTERNED,
@@ -66,7 +73,7 @@ from replaykit.wire._codegen import (
 )
 from replaykit.wire._fast_payloads import build as build_payloads
 from replaykit.wire._json import Bad
-from replaykit.wire._unions import SHAPE_CHECKS
+from replaykit.wire._unions import PAYLOAD_CHECKS, SHAPE_CHECKS
 
 __all__ = ["build"]
 
@@ -93,7 +100,7 @@ class _Builder:
         self.structs: dict[tuple[type, str | None], Any] = {}
         self.ns = Namespace()
         self.globals = self.ns.globals
-        self.globals.update(Slow=_Slow, U64MAX=UINT_MAX[U64])
+        self.globals.update(Slow=_Slow, U64MAX=UINT_MAX[U64], id_error=id_error)
         self.kinds = kinds
         payload_structs = [self.mirror(cls, tag) for tag, cls in payloads.items()]
         self.output_payload = msgspec.defstruct(
@@ -111,11 +118,17 @@ class _Builder:
         self.mirror(JournalRecord)
         #: The record with its payload left as raw JSON: for payloads the reducer ignores.
         self.other_record = self.define(JournalRecord, None, msgspec.Raw, "JournalRecordOther")
-        for cls in [*payloads.values(), *outputs.values(), *kinds.values(), JournalRecord]:
-            self.convert(cls)
-        self.by_struct = {
-            struct: self.globals[f"cv_{cls.__name__}"] for (cls, _), struct in self.structs.items()
-        }
+        #: Interning caches, shared by both families of conversion functions.
+        self.caches: dict[type, str] = {}
+        #: Conversion functions by mirror struct: ``cv`` for clean lines, ``cx`` for any.
+        self.by_struct: dict[str, dict[Any, Any]] = {}
+        for prefix in ("cv", "cx"):
+            for cls in [*payloads.values(), *outputs.values(), *kinds.values(), JournalRecord]:
+                self.convert(cls, prefix)
+            self.by_struct[prefix] = {
+                struct: self.globals[f"{prefix}_{cls.__name__}"]
+                for (cls, _), struct in self.structs.items()
+            }
 
     # -- mirror structs ------------------------------------------------------------
 
@@ -178,18 +191,21 @@ class _Builder:
 
     # -- conversion ----------------------------------------------------------------
 
-    def convert(self, cls: type) -> None:
-        name = f"cv_{cls.__name__}"
+    def convert(self, cls: type, prefix: str) -> None:
+        """Generate ``{prefix}_{cls}``: mirror struct -> model value. The ``cx`` family
+        also checks identifiers against the whole rule (control characters, UTF-8
+        length), which on a clean line always holds once msgspec checked the length."""
+        name = f"{prefix}_{cls.__name__}"
         if name in self.globals:
             return
         self.globals[name] = None  # types may nest
         lines = [f"def {name}(s):"]
         if cls in INTERNED:
-            cache = self.ns.name({}, "cache")
+            cache = self.caches.get(cls) or self.caches.setdefault(cls, self.ns.name({}, "cache"))
             lines += [f"    hit = {cache}.get(s)", "    if hit is not None: return hit"]
         values = []
         for index, (_, wire, kind, presence) in enumerate(wire_fields(cls)):
-            lines += self._value(kind, presence, f"v{index}", f"s.{wire}")
+            lines += self._value(kind, presence, f"v{index}", f"s.{wire}", prefix)
             values.append(f"v{index}")
         lines += construct(self.ns, cls, values)
         if cls in INTERNED:
@@ -198,18 +214,28 @@ class _Builder:
         lines.append("    return o")
         exec("\n".join(lines) + "\n", self.globals)
 
-    def _value(self, kind: Any, presence: Presence, var: str, value: str) -> list[str]:
+    def _value(self, kind: Any, presence: Presence, var: str, value: str, prefix: str) -> list[str]:
         """Lines that set ``var`` to the model value of struct field ``value``."""
         many = presence in (Presence.LIST, Presence.LIST_REQUIRED)
         optional = presence is Presence.OPTIONAL
         if kind == U64 and not many:
             check = f"{var} is not None and {var} > U64MAX" if optional else f"{var} > U64MAX"
             return [f"    {var} = {value}", f"    if {check}: raise Slow"]
+        if kind == ID and prefix == "cx":
+            bad = "not ({0}.isascii() and {0}.isprintable()) and id_error({0}) is not None"
+            if many:
+                return [
+                    f"    {var} = {value}",
+                    f"    for e in {var}:",
+                    f"        if {bad.format('e')}: raise Slow",
+                ]
+            test = f"{var} is not None and {bad.format(var)}" if optional else bad.format(var)
+            return [f"    {var} = {value}", f"    if {test}: raise Slow"]
         if kind in ("payload", "delivery_kind"):
-            return [f"    {var} = cv_union({value})"]
+            return [f"    {var} = {prefix}_union({value})"]
         if attrs.has(kind):
-            self.convert(kind)
-            func = f"cv_{kind.__name__}"
+            self.convert(kind, prefix)
+            func = f"{prefix}_{kind.__name__}"
             if many:
                 return [f"    {var} = tuple(map({func}, {value}))"]
             if optional:
@@ -252,45 +278,67 @@ def build(
     decoder = msgspec.json.Decoder(builder.structs[JournalRecord, None])
     other_decoder = msgspec.json.Decoder(builder.other_record)
     encode = msgspec.json.Encoder().encode
-    by_struct = builder.by_struct
+    decode_any = msgspec.json.Decoder().decode
     output_payload = builder.output_payload
     output_decoders = builder.output_decoders
-    convert_record = builder.globals["cv_JournalRecord"]
+    convert_clean = builder.globals["cv_JournalRecord"]
+    convert_any = builder.globals["cx_JournalRecord"]
     set_digest = JournalRecord.__dict__["_digest"].__set__
     blake2b = hashlib.blake2b
-
     convert_payload = build_payloads(builder.mirror, SHAPE_CHECKS.kind, _Slow)
 
-    def convert_other(raw: msgspec.Raw) -> OtherPayload:
-        """An ignored payload, checked against its shape and proven canonical
-        (``_fast_payloads``); the exact path takes any other."""
+    def other_clean(raw: msgspec.Raw) -> OtherPayload:
+        """An ignored payload of a clean line, checked by the mirrors of its shape and
+        proven canonical (``_fast_payloads``)."""
         try:
             return convert_payload(bytes(raw))
         except Bad:  # a check of an externally tagged value: the exact path says where
             raise _Slow from None
 
-    def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
-        if struct.__class__ is msgspec.Raw:
-            return convert_other(struct)
-        if struct.__class__ is output_payload:
-            adjacent: Any = struct  # type, record_type and the record's raw bytes
-            decode = output_decoders.get(adjacent.record_type)
-            if decode is None:
-                raise _Slow
-            raw = adjacent.record
-            record = decode.decode(raw)
-            if encode(record) != bytes(raw):
-                raise _Slow
-            return by_struct[record.__class__](record)
-        return by_struct[struct.__class__](struct)
+    def other_any(raw: msgspec.Raw) -> OtherPayload:
+        """An ignored payload of any line: msgspec parses it (refusing invalid UTF-8,
+        lone surrogates and raw control characters), the Python check of its shape
+        checks it, and its canonical form must encode to the bytes as written."""
+        written = bytes(raw)
+        data = decode_any(written)
+        tag = data.get("type") if data.__class__ is dict else None
+        check = PAYLOAD_CHECKS.get(tag) if tag.__class__ is str else None
+        if check is None:
+            raise _Slow
+        try:
+            canonical = check(data)
+        except Bad:
+            raise _Slow from None
+        if encode(canonical) != written:
+            raise _Slow
+        return OtherPayload(type=str(tag), json=written)
 
-    builder.globals["cv_union"] = convert_union
+    def union_converter(prefix: str, other: Callable[[msgspec.Raw], OtherPayload]) -> Any:
+        by_struct = builder.by_struct[prefix]
+
+        def convert_union(struct: Any) -> Any:  # a payload or delivery-kind mirror
+            if struct.__class__ is msgspec.Raw:
+                return other(struct)
+            if struct.__class__ is output_payload:
+                adjacent: Any = struct  # type, record_type and the record's raw bytes
+                decode = output_decoders.get(adjacent.record_type)
+                if decode is None:
+                    raise _Slow
+                raw = adjacent.record
+                record = decode.decode(raw)
+                if encode(record) != bytes(raw):
+                    raise _Slow
+                return by_struct[record.__class__](record)
+            return by_struct[struct.__class__](struct)
+
+        return convert_union
+
+    builder.globals["cv_union"] = union_converter("cv", other_clean)
+    builder.globals["cx_union"] = union_converter("cx", other_any)
 
     def decode_record(raw: bytes) -> JournalRecord | None:
-        """The record of a clean, canonical journal line (white space stripped), or
-        ``None`` (see the module's documentation)."""
-        if not raw.isascii() or b"\\" in raw or b"\x7f" in raw:
-            return None
+        """The record of a canonical journal line (white space stripped), or ``None``
+        (see the module's documentation)."""
         try:
             if _ignored_tag(raw):  # a guess: a wrong one only costs the other decoder
                 struct = other_decoder.decode(raw)
@@ -301,7 +349,8 @@ def build(
                     struct = other_decoder.decode(raw)
             if encode(struct) != raw:
                 return None
-            record: JournalRecord = convert_record(struct)
+            clean = raw.isascii() and b"\\" not in raw and b"\x7f" not in raw
+            record: JournalRecord = (convert_clean if clean else convert_any)(struct)
         except (msgspec.MsgspecError, _Slow, UnicodeError, ValueError, TypeError, RecursionError):
             return None
         if duplicate_allowed(record):
