@@ -11,7 +11,10 @@ them):
   optional field written): the reference's own re-encodings of the accepted lines of
   ``tests/data/payloads/payloads-sample.jsonl``, repeated;
 - ``half-ignored``: the two interleaved line by line, about the share of ignored
-  payloads in the runtime's own journals (``shared/spec/examples/runtime``: 45%).
+  payloads in the runtime's own journals (``tests/data/runtime``: 45%);
+- ``localized``: ``runtime-like`` with a third of its lines carrying non-ASCII text and
+  an escaped new line in their summary (journals of non-English users), and the same
+  split into its ``localized/ascii`` and ``localized/non-ascii`` lines.
 
 Every rate comes from one run: ``json.loads`` and ``orjson.loads`` of the same lines, and
 with ``--against REV`` the decoder of that revision (checked out into a temporary git
@@ -67,6 +70,15 @@ def _ignored_lines() -> list[bytes]:
     return [line.encode("utf-8") for line in sorted(lines)]
 
 
+_SUMMARY = b'"redacted_summary":"'
+_LOCAL = "Schritt ausgeführt: Änderung übernommen — 已执行工具调用\\n".encode()
+
+
+def _localize(line: bytes) -> bytes:
+    """The line with non-ASCII text and an escaped new line before its summaries."""
+    return line.replace(_SUMMARY, _SUMMARY + _LOCAL)
+
+
 def mixes(records: int) -> dict[str, Path]:
     """The mix files (written once into ``bench/out``)."""
     OUT.mkdir(exist_ok=True)
@@ -74,9 +86,17 @@ def mixes(records: int) -> dict[str, Path]:
     ignored = _ignored_lines()
     ignored = [ignored[i % len(ignored)] for i in range(records)]
     half = [runtime[i // 2] if i % 2 == 0 else ignored[i // 2] for i in range(records)]
+    localized = [_localize(line) if i % 3 == 0 else line for i, line in enumerate(runtime)]
     out = {}
-    for name, lines in (("runtime-like", runtime), ("ignored", ignored), ("half-ignored", half)):
-        path = OUT / f"mix-{name}-{records}.jsonl"
+    for name, lines in (
+        ("runtime-like", runtime),
+        ("ignored", ignored),
+        ("half-ignored", half),
+        ("localized", localized),
+        ("localized/ascii", [line for line in localized if line.isascii()]),
+        ("localized/non-ascii", [line for line in localized if not line.isascii()]),
+    ):
+        path = OUT / f"mix-{name.replace('/', '-')}-{records}.jsonl"
         if not path.exists():
             path.write_bytes(b"\n".join(lines) + b"\n")
         out[name] = path
@@ -112,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             trees["base"] = base
         try:
             for name, path in mixes(args.records).items():
-                kb = path.stat().st_size / args.records / 1024
+                count = path.read_bytes().count(b"\n")
+                kb = path.stat().st_size / count / 1024
                 best: dict[str, float] = {}
                 for _ in range(args.rounds):
                     for label, tree, what in [
@@ -122,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                     ]:
                         best[label] = max(best.get(label, 0.0), _rate(tree, path, what))
                 line = (
-                    f"{name:>13} ({kb:.2f} KB/line) | decode {best['decode']:>7,.0f} rec/s "
+                    f"{name:>19} ({kb:.2f} KB/line) | decode {best['decode']:>7,.0f} rec/s "
                     f"= {best['decode'] / best['orjson']:.2f}x orjson.loads "
                     f"({best['orjson']:,.0f}; json.loads {best['json']:,.0f}; target >= 0.30)"
                 )
