@@ -5,6 +5,8 @@
 'complete'
 """
 
+from typing import TYPE_CHECKING, Any
+
 from replaykit.model import (
     AgentError,
     AgentScope,
@@ -43,6 +45,20 @@ from replaykit.replay import (
 )
 from replaykit.timetravel import Timeline, diff, fingerprint, restore, snapshot
 from replaykit.wire import DecodeError, from_data, from_json, to_data, to_json
+
+if TYPE_CHECKING:
+    from replaykit.shell.load import load
+
+
+def __getattr__(name: str) -> Any:
+    # ``load`` reads files: it lives in the shell, imported on first use so that
+    # importing the core never pulls in the shell's I/O modules.
+    if name == "load":
+        from replaykit.shell.load import load
+
+        return load
+    raise AttributeError(f"module 'replaykit' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 
@@ -83,6 +99,7 @@ __all__ = [
     "initial_state",
     "journal_cursor_for_seq",
     "lint",
+    "load",
     "replay",
     "restore",
     "snapshot",

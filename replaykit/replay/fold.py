@@ -4,15 +4,14 @@ Garbage collection. A fold allocates many small container objects (trie nodes, a
 instances) and frees almost all of them by reference counting; CPython's cyclic
 collector would still traverse every live one again and again, which makes a long fold
 quadratic. The folds here therefore pause the collector while they run (``pause_gc``,
-on by default) and restore it afterwards. The state holds no reference cycles, so
-nothing is leaked. Pass ``pause_gc=False`` to leave the collector alone.
+on by default; nesting- and thread-safe, see ``replaykit.replay.gcpause``) and restore
+it afterwards. The state holds no reference cycles, so nothing is leaked. Pass
+``pause_gc=False`` to leave the collector alone.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import final
 
 import attrs
@@ -22,6 +21,7 @@ from replaykit.model import AgentError, AgentErrorKind, JournalRecord, ReplayRes
 from replaykit.model import RetryClassification as Retry
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.finish import finish
+from replaykit.replay.gcpause import pause_gc
 from replaykit.replay.state import ReplayState, initial_state
 from replaykit.replay.transitions import Rejected, apply
 
@@ -72,19 +72,6 @@ def step(state: ReplayState, record: JournalRecord) -> Result[ReplayState, Repla
         return Success(apply(state, record))
     except Rejected as rejected:
         return Failure(ReplayFault.of(rejected, record))
-
-
-@contextmanager
-def pause_gc(enabled: bool = True) -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block (if it was on and ``enabled``)."""
-    was_enabled = gc.isenabled()
-    if enabled and was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled and was_enabled:
-            gc.enable()
 
 
 def replay(

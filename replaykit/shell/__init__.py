@@ -17,6 +17,7 @@ from replaykit.shell.content import (
     safe_ref_name,
 )
 from replaykit.shell.errors import Problem, SourceError
+from replaykit.shell.load import load
 from replaykit.shell.sources import EXAMPLE_PREFIX, JournalSource, JsonlJournal, open_journal
 from replaykit.shell.sqlite import SCHEMA, ImportSummary, SqliteJournal, import_journal
 
@@ -34,6 +35,7 @@ __all__ = [
     "SqliteContent",
     "SqliteJournal",
     "import_journal",
+    "load",
     "open_journal",
     "safe_ref_name",
 ]
