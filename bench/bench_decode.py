@@ -1,6 +1,6 @@
 """Streaming decode per payload mix, against untyped parsing and an earlier revision.
 
-Run: ``python bench/bench_decode.py [--records N] [--against REV] [--rounds R]``.
+Run: ``python bench/bench_decode.py [--records N] [--against REV] [--rounds R] [--bulk]``.
 
 Mixes (each ``--records`` lines, decoded one at a time and dropped, as a fold consumes
 them):
@@ -19,6 +19,9 @@ them):
 Every rate comes from one run: ``json.loads`` and ``orjson.loads`` of the same lines, and
 with ``--against REV`` the decoder of that revision (checked out into a temporary git
 worktree), each in a fresh process, in interleaved rounds (best of ``--rounds``).
+``--bulk`` also times ``replaykit.load`` (the whole file into a tuple, the collector
+paused) and a list comprehension that keeps every record with the collector on, each
+against streaming decode.
 """
 
 from __future__ import annotations
@@ -44,17 +47,23 @@ import orjson
 from replaykit import JournalRecord, from_json
 with open(path, "rb") as handle:
     lines = handle.read().splitlines()
-if what == "decode":
+if what in ("decode", "list", "load"):
     def func(line):
         return from_json(JournalRecord, line).unwrap()
 else:
     func = {"json": json.loads, "orjson": orjson.loads}[what]
 for line in lines[:200]:
-    func(line)  # warm up (generated code, caches)
+    func(line) if what != "load" else None  # warm up (generated code, caches)
 gc.collect()
 start = time.perf_counter()
-for line in lines:
-    func(line)
+if what == "load":  # bulk: the whole file into a tuple (collector paused inside)
+    from replaykit import load
+    kept = load(path).unwrap()
+elif what == "list":  # bulk by hand: every record kept in a list, collector on
+    kept = [func(line) for line in lines]
+else:  # streaming: each record dropped at once
+    for line in lines:
+        func(line)
 print(len(lines) / (time.perf_counter() - start))
 """
 
@@ -119,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", help="a git revision to compare the decoder with")
+    parser.add_argument(
+        "--bulk", action="store_true", help="also time load() and a list of all records"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"decode": ROOT}
@@ -140,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                         *((label, tree, "decode") for label, tree in trees.items()),
                         ("json", ROOT, "json"),
                         ("orjson", ROOT, "orjson"),
+                        *([("load", ROOT, "load"), ("list", ROOT, "list")] if args.bulk else []),
                     ]:
                         best[label] = max(best.get(label, 0.0), _rate(tree, path, what))
                 line = (
@@ -147,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"= {best['decode'] / best['orjson']:.2f}x orjson.loads "
                     f"({best['orjson']:,.0f}; json.loads {best['json']:,.0f}; target >= 0.30)"
                 )
+                if args.bulk:
+                    load_ratio = best["load"] / best["decode"]
+                    line += (
+                        f" | load() {best['load']:,.0f} rec/s = {load_ratio:.2f}x streaming"
+                        f" (target >= 0.80); a list, collector on: "
+                        f"{best['list'] / best['decode']:.2f}x"
+                    )
                 if "base" in best:
                     line += (
                         f" | {args.against}: {best['base']:,.0f} rec/s, this tree "
