@@ -226,3 +226,49 @@ def test_any_bytes_give_records_or_a_source_error(data: bytes, line: int) -> Non
         assert str(error).startswith("fuzz")
     else:
         assert len(records) >= line
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    block=st.integers(1, 4000),
+    endings=st.lists(
+        st.sampled_from([b"\n", b"\r\n", b"\n\n", b"\n \t\n"]), min_size=11, max_size=11
+    ),
+    last_newline=st.booleans(),
+    torn=st.booleans(),
+)
+def test_lines_split_across_blocks_read_as_one(
+    block: int,
+    endings: list[bytes],
+    last_newline: bool,
+    torn: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever the block size, every record, its line number and a torn tail come out
+    as they would from a line-by-line reader."""
+    monkeypatch.setattr(sources_module, "_BLOCK", block)
+    lines = example_lines("crash-recovery")
+    chunks = [line + ending for line, ending in zip(lines, endings, strict=True)]
+    if torn:
+        chunks[-1] = lines[-1][:-30]  # the writer died while appending the last record
+    elif not last_newline:
+        chunks[-1] = lines[-1]
+    data = b"".join(chunks)
+    numbers, records = [], []
+    lineno = 0
+    for chunk in chunks[:-1] if torn else chunks:
+        parts = chunk.split(b"\n")
+        for part in parts[:-1] if chunk.endswith(b"\n") else parts:
+            lineno += 1
+            if part.strip():
+                numbers.append(lineno)
+                records.append(from_json(JournalRecord, part).unwrap())
+    source = JsonlJournal(io.BytesIO(data), allow_torn_tail=True)
+    got = list(source.entries())
+    assert [record for _, _, record in got] == records
+    assert [number for number, _, _ in got] == numbers
+    assert (source.torn_tail is not None) is torn
+    if torn:
+        assert source.torn_tail is not None and source.torn_tail.line == lineno + 1

@@ -7,7 +7,15 @@ from replaykit.replay.cursor import (
     journal_cursor_for_seq,
 )
 from replaykit.replay.finish import finish
-from replaykit.replay.fold import LintReport, ReplayFault, lint, pause_gc, replay, step
+from replaykit.replay.fold import (
+    LintReport,
+    ReplayFault,
+    fold_steps,
+    lint,
+    pause_gc,
+    replay,
+    step,
+)
 from replaykit.replay.seen import SeenRecords
 from replaykit.replay.state import OutputIntentState, ReplayState, initial_state
 
@@ -21,6 +29,7 @@ __all__ = [
     "check_cursor_compatibility",
     "durable_replay_support",
     "finish",
+    "fold_steps",
     "initial_state",
     "journal_cursor_for_seq",
     "lint",

@@ -11,7 +11,7 @@ it afterwards. The state holds no reference cycles, so nothing is leaked. Pass
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import final
 
 import attrs
@@ -25,7 +25,7 @@ from replaykit.replay.gcpause import pause_gc
 from replaykit.replay.state import ReplayState, initial_state
 from replaykit.replay.transitions import Rejected, apply
 
-__all__ = ["LintReport", "ReplayFault", "lint", "pause_gc", "replay", "step"]
+__all__ = ["LintReport", "ReplayFault", "fold_steps", "lint", "pause_gc", "replay", "step"]
 
 
 @final
@@ -109,6 +109,34 @@ class LintReport:
         return not self.faults
 
 
+def fold_steps(
+    state: ReplayState, records: Iterable[JournalRecord]
+) -> Iterator[tuple[JournalRecord, ReplayState, ReplayFault | None]]:
+    """The lenient fold, one step at a time: each record, the state after it, and its
+    fault (``None`` when accepted). After a rejection it goes on from ``fault.state``.
+
+    The one loop behind ``lint``, ``Timeline`` and the CLI's step-by-step commands; each
+    keeps what it needs of the steps. It does not pause the collector (a generator
+    cannot know when its consumer is done): wrap the loop that consumes it in
+    ``pause_gc()``.
+
+    >>> from replaykit.testing import builders as b
+    >>> records = b.journal(b.effect_intent("effect.1"))
+    >>> config = ReplayConfig("audit_replay")
+    >>> [fault is None for _, _, fault in fold_steps(initial_state(config), records * 2)]
+    [True, False]
+    """
+    for record in records:
+        try:
+            after = apply(state, record)
+        except Rejected as rejected:
+            state = rejected.state
+            yield record, state, ReplayFault.of(rejected, record)
+            continue
+        state = after
+        yield record, state, None
+
+
 def lint(
     records: Iterable[JournalRecord], config: ReplayConfig, *, pause_gc: bool = True
 ) -> LintReport:
@@ -117,15 +145,12 @@ def lint(
     The journal linter the reference lacks: it lists every record the reference would
     reject (index counted from 0), and the verdict the fold ends with.
     """
-    state = initial_state(config)
+    state = first = initial_state(config)
     faults: list[tuple[int, ReplayFault]] = []
     count = 0
     with _pause(pause_gc):
-        for index, record in enumerate(records):
-            count = index + 1
-            try:
-                state = apply(state, record)
-            except Rejected as rejected:
-                faults.append((index, ReplayFault.of(rejected, record)))
-                state = rejected.state
+        for count, (_, after, fault) in enumerate(fold_steps(first, records), 1):
+            state = after
+            if fault is not None:
+                faults.append((count - 1, fault))
     return LintReport(finish(state), tuple(faults), state, count)

@@ -15,10 +15,9 @@ from typing import Any, Final
 
 import click
 import orjson
-from returns.result import Success
 
 from replaykit.model import JournalRecord, OtherPayload
-from replaykit.replay import ReplayConfig, finish, initial_state, pause_gc, step
+from replaykit.replay import ReplayConfig, finish, fold_steps, initial_state, pause_gc
 from replaykit.shell.options import (
     Feed,
     JournalArgs,
@@ -57,18 +56,11 @@ _QUIET_FIELDS: Final = frozenset({"seen_records", "last_journal_seq", "config"})
 
 def walk(records: Iterable[JournalRecord], config: ReplayConfig) -> Iterator[Step]:
     """Every step of the lenient fold, from step 0, one at a time."""
-    state = initial_state(config)
-    yield Step(0, state, None, None)
+    first = initial_state(config)
+    yield Step(0, first, None, None)
     with pause_gc():
-        for index, record in enumerate(records, 1):
-            outcome = step(state, record)
-            if isinstance(outcome, Success):
-                state = outcome.unwrap()
-                yield Step(index, state, record, None)
-            else:
-                fault = outcome.failure()
-                state = fault.state
-                yield Step(index, state, record, fault)
+        for index, (record, state, fault) in enumerate(fold_steps(first, records), 1):
+            yield Step(index, state, record, fault)
 
 
 def payload_name(record: JournalRecord) -> str:

@@ -43,9 +43,15 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from replaykit.model import JournalRecord, ReplayResult
-from replaykit.replay import ReplayConfig, ReplayFault, ReplayState, finish, initial_state
+from replaykit.replay import (
+    ReplayConfig,
+    ReplayFault,
+    ReplayState,
+    finish,
+    fold_steps,
+    initial_state,
+)
 from replaykit.replay import pause_gc as _pause_gc
-from replaykit.replay.transitions import Rejected, apply
 from replaykit.timetravel import queries
 from replaykit.timetravel.diff import Operation, diff
 
@@ -169,18 +175,14 @@ class Timeline:
         kept_before = len(kept)
         try:
             with _pause_gc(self._pause):
-                for record in batch:
+                for record, state_after, fault in fold_steps(state, batch):
                     read += 1
-                    try:
-                        state_after = apply(state, record)
-                    except Rejected as rejected:
-                        fault = ReplayFault.of(rejected, record)
+                    if fault is not None:
                         if strict:
-                            self._halt = Step(index + 1, rejected.state, record, fault)
+                            self._halt = Step(index + 1, state_after, record, fault)
                             self._source = None
                             break
                         faults[index + 1] = fault
-                        state_after = rejected.state
                     records.append(record)
                     index += 1
                     state = state_after
@@ -199,11 +201,8 @@ class Timeline:
     def _refold(self, state: ReplayState, start: int, stop: int) -> ReplayState:
         """Fold records ``start`` to ``stop`` (0-based, exclusive) again from ``state``."""
         with _pause_gc(self._pause):
-            for record in self._records[start:stop]:
-                try:
-                    state = apply(state, record)
-                except Rejected as rejected:
-                    state = rejected.state
+            for _, after, _ in fold_steps(state, self._records[start:stop]):
+                state = after
         return state
 
     def _index(self, k: int) -> int:
