@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = [
             ["bench_maps.py", "--entries", "20000"],
             ["bench_core.py", "--sizes", "10000", "--memory-records", "20000"],
+            ["bench_decode.py", "--records", "10000", "--rounds", "1", "--bulk"],
             ["bench_timetravel.py", "--records", "20000", "--keyframe", "100"],
             ["bench_cli.py", "--records", "20000"],
         ]
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = [
             ["bench_maps.py"],
             ["bench_core.py"],
+            ["bench_decode.py", "--bulk"],
             ["bench_timetravel.py", "--records", "100000", "1000000"],
             ["bench_cli.py"],
         ]

@@ -90,3 +90,16 @@ def test_importing_the_package_does_not_import_the_shell() -> None:
     code = "import sys, replaykit; print('replaykit.shell' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_load_freezes_only_when_asked() -> None:
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    load(_EXAMPLE).unwrap()
+    assert gc.get_freeze_count() == 0
+    try:
+        records = load(_EXAMPLE, freeze=True).unwrap()
+        assert gc.get_freeze_count() > 0
+        assert records == _RECORDS
+    finally:
+        gc.unfreeze()

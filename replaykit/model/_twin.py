@@ -25,6 +25,8 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from replaykit.model._generated import execute
+
 __all__ = ["build_lines", "constructor", "generate", "twin"]
 
 _T = TypeVar("_T")
@@ -35,12 +37,21 @@ _TWINS: Final[dict[type, type]] = {}
 def twin(cls: type) -> type:
     """The mutable twin of the slotted class ``cls`` (made once, then cached).
 
-    ``TypeError`` when ``cls`` cannot be built this way (no ``__slots__``, a
-    ``__weakref__`` or ``__dict__`` slot, or a base class with slots of its own).
+    ``TypeError`` when ``cls`` cannot be built this way: no ``__slots__``, a
+    ``__weakref__`` or ``__dict__`` slot, a base class with slots of its own, or (for an
+    attrs class) validators, converters or ``__attrs_post_init__``, which building
+    without ``__init__`` would skip.
     """
     found = _TWINS.get(cls)
     if found is not None:
         return found
+    if attrs.has(cls):
+        fields: Any = attrs.fields(cls)
+        checked = [f.name for f in fields if f.validator is not None or f.converter is not None]
+        if checked or hasattr(cls, "__attrs_post_init__"):
+            what = f"fields {', '.join(checked)} validate or convert" if checked else "it has"
+            what = what if checked else "it has __attrs_post_init__"
+            raise TypeError(f"{cls.__qualname__} cannot be built without __init__: {what}")
     slots = cls.__dict__.get("__slots__")
     if slots is None or cls.__bases__ != (object,) or {"__weakref__", "__dict__"} & set(slots):
         raise TypeError(f"{cls.__qualname__} has no plain slot layout to twin")
@@ -71,7 +82,7 @@ def generate(
     ``cls``'s twin without ``__init__``."""
     lines = [f"def {name}({params}):", *build_lines(cls, values), "    return o"]
     namespace: dict[str, Any] = {"new": object.__new__, "Twin": twin(cls), "cls": cls, **env}
-    exec("\n".join(lines) + "\n", namespace)
+    execute("\n".join(lines) + "\n", namespace, f"{cls.__qualname__}.{name}")
     return namespace[name]  # type: ignore[no-any-return]
 
 

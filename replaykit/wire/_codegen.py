@@ -17,6 +17,7 @@ from typing import Any, Final, NoReturn
 import attrs
 import orjson
 
+from replaykit.model._generated import execute, unique
 from replaykit.model._twin import build_lines, twin
 from replaykit.model._wirespec import (
     BOOL,
@@ -187,10 +188,10 @@ class Namespace:
         return label
 
     def decoder(self, cls: type) -> Callable[[Any], Any]:
-        return self.globals[f"dec_{cls.__name__}"]  # type: ignore[no-any-return]
+        return self.globals[f"dec_{unique(cls)}"]  # type: ignore[no-any-return]
 
     def encoder(self, cls: type, prefix: str = "enc") -> Callable[[Any], dict[str, Any]]:
-        return self.globals[f"{prefix}_{cls.__name__}"]  # type: ignore[no-any-return]
+        return self.globals[f"{prefix}_{unique(cls)}"]  # type: ignore[no-any-return]
 
 
 def _check_expr(ns: Namespace, kind: Any, var: str, key: str) -> list[str]:
@@ -229,7 +230,7 @@ def _check_expr(ns: Namespace, kind: Any, var: str, key: str) -> list[str]:
 def _kind_function(kind: Any) -> str:
     if isinstance(kind, str):
         return f"dec_special_{kind}"
-    return f"dec_{kind.__name__}"
+    return f"dec_{unique(kind)}"
 
 
 def _list_expr(kind: Any, var: str, key: str) -> str:
@@ -267,18 +268,19 @@ def generate(ns: Namespace, cls: type) -> None:
     for _, _, kind, _ in fields:
         for nested in _nested(kind):
             generate(ns, nested)
-    ns.globals[f"cls_{cls.__name__}"] = cls
+    ns.globals[f"cls_{unique(cls)}"] = cls
     for _, _, kind, presence in fields:
         if presence in (Presence.LIST, Presence.LIST_REQUIRED) and kind not in (ID, STR):
             func = _kind_function(kind)
             ns.globals.setdefault(f"item_{func}", _item(ns, func))
-    exec(_decoder_source(ns, cls, fields), ns.globals)
-    exec(_encoder_source(ns, cls, fields, "enc"), ns.globals)
-    exec(_encoder_source(ns, cls, fields, "encm"), ns.globals)
+    execute(_decoder_source(ns, cls, fields), ns.globals, f"decoder of {cls.__qualname__}")
+    for prefix in ("enc", "encm"):
+        source = _encoder_source(ns, cls, fields, prefix)
+        execute(source, ns.globals, f"encoder of {cls.__qualname__}")
     if cls in INTERNED:
         memo: dict[int, tuple[Any, Any]] = {}
-        ns.globals[f"memo_{cls.__name__}"] = memo
-        ns.globals[f"encm_{cls.__name__}"] = _memoized(ns.globals[f"encm_{cls.__name__}"], memo)
+        ns.globals[f"memo_{unique(cls)}"] = memo
+        ns.globals[f"encm_{unique(cls)}"] = _memoized(ns.globals[f"encm_{unique(cls)}"], memo)
 
 
 #: Small reference objects that recur in almost every record. Their decoders return
@@ -318,8 +320,7 @@ def _item(ns: Namespace, func: str) -> Callable[[Any, int], Any]:
 
 def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]]) -> str:
     known = ns.name(frozenset(wire for _, wire, _, _ in fields), "known")
-    name = cls.__name__
-    lines = [f"def dec_{name}(d):"]
+    lines = [f"def dec_{unique(cls)}(d):"]
     interned = cls in INTERNED
     if interned:
         cache = ns.name({}, "cache")
@@ -364,13 +365,21 @@ def _decoder_source(ns: Namespace, cls: type, fields: list[tuple[str, str, Any, 
 def construct(ns: Namespace, cls: type, values: list[str]) -> list[str]:
     """Lines that make ``o``, a ``cls`` built without ``__init__`` (the values are checked
     already): its wire fields set to the expressions ``values``, in declaration order, and
-    its other fields to their defaults, through the class's twin (``model._twin``)."""
+    its other fields to their defaults, through the class's twin (``model._twin``). A
+    class with validators, converters or ``__attrs_post_init__`` is built through
+    ``__init__``, so that they run."""
     given = iter(values)
     exprs = {
         field.name: next(given) if WIRE_KEY in field.metadata else ns.name(field.default, "default")
         for field in attrs.fields(cls)
     }
     new = ns.name(object.__new__, "new")
+    fields: Any = attrs.fields(cls)
+    if hasattr(cls, "__attrs_post_init__") or any(
+        f.validator is not None or f.converter is not None for f in fields
+    ):  # its own checks must run: through __init__
+        args = ", ".join(f"{f.alias}={exprs[f.name]}" for f in fields if f.init)
+        return [f"    o = {ns.name(cls, 'cls')}({args})"]
     try:
         made = twin(cls)
     except TypeError:  # a subclass (the error variants): one descriptor call per field
@@ -385,21 +394,21 @@ def construct(ns: Namespace, cls: type, values: list[str]) -> list[str]:
 def _encoder_source(
     ns: Namespace, cls: type, fields: list[tuple[str, str, Any, Presence]], prefix: str
 ) -> str:
-    name = cls.__name__
-    lines = [f"def {prefix}_{name}(o):", "    d = {}"]
+    lines = [f"def {prefix}_{unique(cls)}(o):", "    d = {}"]
+
     for attr, wire, kind, presence in fields:
         plain = not (attrs.has(kind) or (isinstance(kind, str) and kind not in _SCALARS))
         func = (
             ""
             if plain
-            else (f"{prefix}_{kind.__name__}" if attrs.has(kind) else f"{prefix}_special_{kind}")
+            else (f"{prefix}_{unique(kind)}" if attrs.has(kind) else f"{prefix}_special_{kind}")
         )
         value = f"o.{attr}"
         one = "v" if plain else f"{func}(v)"
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             one = "v._value_"  # plain strings out, not enum members
         if presence is Presence.REQUIRED and prefix == "encm" and kind in INTERNED:
-            memo = f"memo_{kind.__name__}"
+            memo = f"memo_{unique(kind)}"
             lines.append(f"    v = {value}")
             lines.append(f"    h = {memo}.get(id(v))")
             lines.append(f"    d[{wire!r}] = h[1] if h is not None and h[0] is v else {one}")

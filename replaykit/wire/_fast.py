@@ -61,6 +61,7 @@ from replaykit.model import (
     OtherPayload,
     duplicate_allowed,
 )
+from replaykit.model._generated import execute, unique
 from replaykit.model._wirespec import BOOL, ID, STR, U64, Presence
 from replaykit.model.ids import MAX_ID_LEN, id_error
 from replaykit.wire._codegen import (
@@ -126,7 +127,7 @@ class _Builder:
             for cls in [*payloads.values(), *outputs.values(), *kinds.values(), JournalRecord]:
                 self.convert(cls, prefix)
             self.by_struct[prefix] = {
-                struct: self.globals[f"{prefix}_{cls.__name__}"]
+                struct: self.globals[f"{prefix}_{unique(cls)}"]
                 for (cls, _), struct in self.structs.items()
             }
 
@@ -195,7 +196,7 @@ class _Builder:
         """Generate ``{prefix}_{cls}``: mirror struct -> model value. The ``cx`` family
         also checks identifiers against the whole rule (control characters, UTF-8
         length), which on a clean line always holds once msgspec checked the length."""
-        name = f"{prefix}_{cls.__name__}"
+        name = f"{prefix}_{unique(cls)}"
         if name in self.globals:
             return
         self.globals[name] = None  # types may nest
@@ -212,7 +213,7 @@ class _Builder:
             lines.append(f"    if len({cache}) >= {CACHE_SIZE}: {cache}.clear()")
             lines.append(f"    {cache}[s] = o")
         lines.append("    return o")
-        exec("\n".join(lines) + "\n", self.globals)
+        execute("\n".join(lines) + "\n", self.globals, f"conversion to {cls.__qualname__}")
 
     def _value(self, kind: Any, presence: Presence, var: str, value: str, prefix: str) -> list[str]:
         """Lines that set ``var`` to the model value of struct field ``value``."""
@@ -235,7 +236,7 @@ class _Builder:
             return [f"    {var} = {prefix}_union({value})"]
         if attrs.has(kind):
             self.convert(kind, prefix)
-            func = f"{prefix}_{kind.__name__}"
+            func = f"{prefix}_{unique(kind)}"
             if many:
                 return [f"    {var} = tuple(map({func}, {value}))"]
             if optional:
@@ -281,8 +282,8 @@ def build(
     decode_any = msgspec.json.Decoder().decode
     output_payload = builder.output_payload
     output_decoders = builder.output_decoders
-    convert_clean = builder.globals["cv_JournalRecord"]
-    convert_any = builder.globals["cx_JournalRecord"]
+    convert_clean = builder.globals[f"cv_{unique(JournalRecord)}"]
+    convert_any = builder.globals[f"cx_{unique(JournalRecord)}"]
     set_digest = JournalRecord.__dict__["_digest"].__set__
     blake2b = hashlib.blake2b
     convert_payload = build_payloads(builder.mirror, SHAPE_CHECKS.kind, _Slow)
