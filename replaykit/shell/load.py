@@ -7,7 +7,7 @@ and thread-safe ``pause_gc``) and gives back an immutable tuple.
 
 Keeping the records afterwards. Once the pause ends, the collector runs as usual: its
 next collection traverses every object allocated during the pause, the records' too,
-once (about 3 s per million records of 1.7 KB here), and its later full collections
+once (about 4 s per million records of 1.7 KB here), and its later full collections
 traverse them again. Records hold no reference cycles, so the collector never frees
 one; it only costs time. A program that keeps a large journal for long (a service, a
 notebook) can spare itself that cost by moving everything alive into the collector's
