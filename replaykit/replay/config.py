@@ -12,9 +12,16 @@ __all__ = ["ReplayConfig"]
 
 
 def _refs(value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
     if isinstance(value, str | bytes):
         raise TypeError("available_content_refs takes an iterable of refs, not one string")
-    return None if value is None else frozenset(value)
+    refs = frozenset(value)
+    for ref in refs:
+        if ref.__class__ is not str:
+            kind = type(ref).__name__
+            raise TypeError(f"available_content_refs must hold strings, not {kind}")
+    return refs
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ from replaykit.model import (
     RetryClassification,
     TerminalAppendStatus,
 )
+from replaykit.replay.args import expect
 from replaykit.replay.state import OutputIntentState, ReplayState
 from replaykit.replay.transitions import pending_repair_kind
 
@@ -42,6 +43,8 @@ def finish(state: ReplayState) -> ReplayResult:
     >>> (result.status.value, result.resume_allowed, result.latest_journal_seq)
     ('complete', True, 0)
     """
+    if state.__class__ is not ReplayState:
+        expect(state, ReplayState, "finish", "state")
     repairs = list(state.repair_needed)
     unsafe = list(state.unsafe_pending_side_effects)
     last_seq = state.last_journal_seq if state.last_journal_seq is not None else 0

@@ -19,6 +19,7 @@ from returns.result import Failure, Result, Success
 
 from replaykit.model import AgentError, AgentErrorKind, JournalRecord, ReplayResult
 from replaykit.model import RetryClassification as Retry
+from replaykit.replay.args import expect
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.finish import finish
 from replaykit.replay.gcpause import pause_gc
@@ -63,11 +64,19 @@ class ReplayFault:
         return f"record {self.record_id!r} (seq {self.journal_seq}): {self.error}"
 
 
+def _not_a_record(value: object, function: str) -> None:
+    raise TypeError(f"{function}: records must be JournalRecord values, not {type(value).__name__}")
+
+
 def step(state: ReplayState, record: JournalRecord) -> Result[ReplayState, ReplayFault]:
     """Apply one record: ``Success(new_state)`` or ``Failure(ReplayFault)``.
 
     An accepted record that changes nothing returns the very same state object.
     """
+    if state.__class__ is not ReplayState:
+        expect(state, ReplayState, "step", "state")
+    if record.__class__ is not JournalRecord:
+        expect(record, JournalRecord, "step", "record")
     try:
         return Success(apply(state, record))
     except Rejected as rejected:
@@ -81,9 +90,12 @@ def replay(
 
     Streams: records are read one at a time and no per-step state is kept.
     """
+    expect(config, ReplayConfig, "replay", "config")
     state = initial_state(config)
     with _pause(pause_gc):
         for record in records:
+            if record.__class__ is not JournalRecord:
+                _not_a_record(record, "replay")
             try:
                 state = apply(state, record)
             except Rejected as rejected:
@@ -127,6 +139,8 @@ def fold_steps(
     [True, False]
     """
     for record in records:
+        if record.__class__ is not JournalRecord:
+            _not_a_record(record, "fold")
         try:
             after = apply(state, record)
         except Rejected as rejected:
@@ -145,6 +159,7 @@ def lint(
     The journal linter the reference lacks: it lists every record the reference would
     reject (index counted from 0), and the verdict the fold ends with.
     """
+    expect(config, ReplayConfig, "lint", "config")
     state = first = initial_state(config)
     faults: list[tuple[int, ReplayFault]] = []
     count = 0

@@ -37,6 +37,7 @@ from replaykit.model import (
     RunCheckpoint,
 )
 from replaykit.model._twin import generate
+from replaykit.replay.args import expect
 from replaykit.replay.config import ReplayConfig
 from replaykit.replay.seen import SeenRecords
 
@@ -133,6 +134,7 @@ def initial_state(config: ReplayConfig) -> ReplayState:
     >>> initial_state(ReplayConfig(ReplayMode.RESUME_REPLAY)).last_journal_seq is None
     True
     """
+    expect(config, ReplayConfig, "initial_state", "config")
     return ReplayState(config=config)
 
 

@@ -48,6 +48,7 @@ from replaykit.model import (
     RunCheckpoint,
 )
 from replaykit.replay import OutputIntentState, ReplayConfig, ReplayState, SeenRecords
+from replaykit.replay.args import expect
 from replaykit.replay.state import STATE_FIELDS, OutputResultState
 from replaykit.timetravel.pointer import pointer
 from replaykit.wire import from_data, to_data
@@ -148,6 +149,7 @@ def snapshot(state: ReplayState) -> dict[str, Any]:
     >>> value["format"], value["version"], value["config"]["mode"], value["seen_records"]
     ('replaykit.state', 1, 'audit_replay', {})
     """
+    expect(state, ReplayState, "snapshot", "state")
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     for name in STATE_FIELDS:
         out[name] = encode_field(name, getattr(state, name))

@@ -52,6 +52,7 @@ from replaykit.replay import (
     initial_state,
 )
 from replaykit.replay import pause_gc as _pause_gc
+from replaykit.replay.args import expect
 from replaykit.timetravel import queries
 from replaykit.timetravel.diff import Operation, diff
 
@@ -129,6 +130,7 @@ class Timeline:
         ``start``: the state before the first record (a restored snapshot, say), by
         default ``initial_state(config)``; its config must be ``config``.
         """
+        expect(config, ReplayConfig, "Timeline", "config")
         if keyframe_every is not None and (type(keyframe_every) is not int or keyframe_every < 1):
             raise ValueError(f"keyframe_every must be a positive int or None: {keyframe_every!r}")
         if start is not None and start.config != config:

@@ -1,7 +1,8 @@
 """``from_json`` and ``to_json``: the wire format of every replaykit value.
 
-Decoding never raises: any bytes give ``Success(value)`` or ``Failure(DecodeError)``
-naming the JSON path of the problem. Encoding writes the reference's compact JSON byte
+Decoding never raises on any text: any bytes give ``Success(value)`` or
+``Failure(DecodeError)`` naming the JSON path of the problem (an argument that is not
+text at all is a ``TypeError``). Encoding writes the reference's compact JSON byte
 for byte (declaration key order, omitted absent fields, serde_json's escapes).
 
 >>> from replaykit.model import EventCursor, RunScope
@@ -156,8 +157,14 @@ def _from_parsed(cls: type[T], data: Any) -> Result[T, DecodeError]:
 _fast_record: Final = _build_fast(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
 
 
-def from_json(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
-    """Decode one JSON text as ``cls``: ``Success(value)`` or ``Failure(DecodeError)``."""
+def from_json(cls: type[T], data: str | bytes | bytearray | memoryview) -> Result[T, DecodeError]:
+    """Decode one JSON text as ``cls``: ``Success(value)`` or ``Failure(DecodeError)``.
+
+    Any text gives one of the two, never an exception; ``data`` that is not ``str`` or
+    ``bytes`` (and ``cls`` that is not a wire type) is a ``TypeError``.
+    """
+    if data.__class__ is not bytes:
+        data = _text(data)
     if cls is JournalRecord:
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
         raw = raw.strip(b" \t\r\n")
@@ -168,9 +175,20 @@ def from_json(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
     return from_json_exact(cls, data)
 
 
-def from_json_exact(cls: type[T], data: str | bytes) -> Result[T, DecodeError]:
+def _text(data: object) -> str | bytes:
+    if isinstance(data, str | bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    raise TypeError(f"from_json: data must be str or bytes, not {type(data).__name__}")
+
+
+def from_json_exact(
+    cls: type[T], data: str | bytes | bytearray | memoryview
+) -> Result[T, DecodeError]:
     """``from_json`` without the fast path for journal lines (it gives the same results;
     the tests compare the two)."""
+    data = _text(data)
     try:
         parsed, compact = parse_compact(data)
     except Bad as bad:
