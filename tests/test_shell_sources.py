@@ -139,6 +139,40 @@ def test_torn_tail_is_reported_or_skipped(tmp_path: Path) -> None:
     assert path.read_bytes() == data
 
 
+@pytest.mark.parametrize(
+    ("edit", "torn"),
+    [
+        (lambda line: line[:-25], True),  # cut short in a string
+        (lambda line: line[: line.index(b'"journal_seq":') + 15], True),  # in a number
+        (lambda line: line[: line.rindex(b"}")], True),  # the closing brace missing
+        (lambda line: line.replace(b'"journal_seq":', b'"journal_seq"=', 1), False),
+        (lambda line: line[:-1] + b"]", False),  # full length, last character changed
+        (lambda line: line + b"x", False),  # something after the record
+        (lambda line: line.replace(b'"journal_seq":1', b'"journal_seq":-1', 1), False),
+    ],
+)
+def test_only_a_prefix_of_json_is_a_torn_tail(
+    edit: Callable[[bytes], bytes], torn: bool, tmp_path: Path
+) -> None:
+    """A last line without a newline is torn only if the writer could have been cut off
+    while appending it: a strict prefix of JSON. A damaged line is bad data."""
+    lines = example_lines("crash-recovery")
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(b"\n".join([*lines[:-1], edit(lines[-1])]))
+    with pytest.raises(SourceError) as caught:
+        list(JsonlJournal(path))
+    assert caught.value.problem is (Problem.TORN_TAIL if torn else Problem.UNDECODABLE)
+    assert caught.value.line == len(lines)
+
+
+def test_a_carriage_return_alone_is_no_record(tmp_path: Path) -> None:
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(b"\r")
+    with pytest.raises(SourceError) as caught:
+        list(JsonlJournal(path))
+    assert caught.value.problem is Problem.EMPTY
+
+
 def test_a_torn_line_in_the_middle_is_corruption(tmp_path: Path) -> None:
     lines = example_lines("crash-recovery")
     path = write_lines(tmp_path / "j.jsonl", [*lines[:3], lines[3][:-20], *lines[4:]])

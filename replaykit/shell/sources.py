@@ -271,10 +271,12 @@ class JsonlJournal:
 
 
 def _incomplete_json(body: bytes) -> bool:
+    """Whether ``body`` is a strict prefix of JSON text: the parser ran out of input
+    without finding anything wrong before the end (a damaged line is not torn)."""
     try:
         orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return True
+    except orjson.JSONDecodeError as error:
+        return error.pos == len(body) and error.msg == "unexpected end of data"
     return False
 
 
