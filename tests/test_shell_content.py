@@ -132,3 +132,24 @@ def test_sqlite_content_problems(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as not_database:
         SqliteContent(str(text)).refs()
     assert not_database.value.problem is Problem.NOT_DATABASE
+
+
+def test_manifest_lines_are_bounded(tmp_path: Path) -> None:
+    """An endless manifest (``/dev/zero``) or a huge line fails at once, not with a
+    MemoryError: a content ref is at most 512 bytes, a manifest line at most 64 KiB."""
+    path = tmp_path / "zeros.txt"
+    path.write_bytes(b"content.1\n" + b"\0" * (200 * 1024))
+    with pytest.raises(SourceError) as caught:
+        ManifestContent(str(path)).refs()
+    assert caught.value.line == 2 and "longer than 65536 bytes" in caught.value.message
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(SourceError):
+            ManifestContent("/dev/zero").refs()
+
+
+def test_manifest_byte_order_mark_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfcontent.1\n")
+    with pytest.raises(SourceError) as caught:
+        ManifestContent(str(path)).refs()
+    assert caught.value.line == 1 and "byte order mark" in caught.value.message

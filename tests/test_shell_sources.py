@@ -306,3 +306,27 @@ def test_lines_split_across_blocks_read_as_one(
     assert (source.torn_tail is not None) is torn
     if torn:
         assert source.torn_tail is not None and source.torn_tail.line == lineno + 1
+
+
+def test_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(example_lines("crash-recovery")) + b"\n")
+    with pytest.raises(SourceError) as caught:
+        list(JsonlJournal(path))
+    assert caught.value.line == 1 and "byte order mark" in caught.value.message
+
+
+def test_a_gigabyte_of_newlines_is_rejected_quickly(tmp_path: Path) -> None:
+    """Blank lines are counted in C, a block at a time: 64 MiB of them (a gzip of 64 KB)
+    read in well under a second here, where a step per line took minutes per gigabyte."""
+    path = tmp_path / "newlines.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n" * (64 * 1024 * 1024), compresslevel=1))
+    source = JsonlJournal(path)
+    with pytest.raises(SourceError) as caught:
+        list(source)
+    assert caught.value.problem is Problem.EMPTY
+    assert "only blank lines" in caught.value.message
+    records = example_lines("crash-recovery")
+    path.write_bytes(gzip.compress(b"\n" * 3_000_000 + b"\n".join(records) + b"\n"))
+    numbered = [number for number, _, _ in JsonlJournal(path).entries()]
+    assert numbered == list(range(3_000_001, 3_000_001 + len(records)))

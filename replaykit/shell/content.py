@@ -28,7 +28,7 @@ import sqlite3
 import stat
 from typing import Final, Protocol, final
 
-from replaykit.shell.errors import Problem, SourceError, os_error
+from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
 from replaykit.shell.sqlite import connect_readonly, database_error, require_table
 
 __all__ = [
@@ -84,6 +84,10 @@ class _ReadOnce(abc.ABC):
         """Read every ref from the store."""
 
 
+#: A manifest line longer than this is no content ref (refs are at most 512 bytes).
+_MAX_LINE: Final = 64 * 1024
+
+
 @final
 class ManifestContent(_ReadOnce):
     """A manifest file: one content ref per line."""
@@ -92,7 +96,12 @@ class ManifestContent(_ReadOnce):
         refs: set[str] = set()
         try:
             with open(self.path, "rb") as file:
-                for lineno, line in enumerate(file, 1):
+                for lineno, line in enumerate(iter(lambda: file.readline(_MAX_LINE + 1), b""), 1):
+                    if len(line) > _MAX_LINE:
+                        message = f"line is longer than {_MAX_LINE} bytes: not a content ref"
+                        raise SourceError(Problem.UNDECODABLE, self.path, message, line=lineno)
+                    if lineno == 1 and line.startswith(BOM):
+                        raise SourceError(Problem.UNDECODABLE, self.path, BOM_MESSAGE, line=1)
                     body = line.removesuffix(b"\n").removesuffix(b"\r")
                     if not body:
                         continue

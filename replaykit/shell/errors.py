@@ -16,10 +16,18 @@ and an exit code, in one place (``replaykit.shell.cli``).
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 import attrs
 
-__all__ = ["Problem", "SourceError", "os_error"]
+__all__ = ["BOM", "BOM_MESSAGE", "Problem", "SourceError", "os_error"]
+
+#: The UTF-8 byte order mark some editors put at the start of a text file.
+BOM: Final = b"\xef\xbb\xbf"
+BOM_MESSAGE: Final = (
+    "starts with a UTF-8 byte order mark (BOM), which is not part of JSON or of a content"
+    " ref; save the file as UTF-8 without a BOM"
+)
 
 
 class Problem(enum.StrEnum):

@@ -44,7 +44,7 @@ from returns.result import Success
 
 from replaykit import examples
 from replaykit.model import JournalRecord
-from replaykit.shell.errors import Problem, SourceError, os_error
+from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
 from replaykit.shell.sqlite import SqliteJournal, invalid_record_message
 from replaykit.wire import from_json
 
@@ -156,6 +156,8 @@ class JsonlJournal:
                 self.location = lineno
                 yield lineno, body, decoded.unwrap()
                 continue
+            if lineno == 1 and body.startswith(BOM):
+                raise SourceError(Problem.UNDECODABLE, self.name, BOM_MESSAGE, line=1)
             failure = decoded.failure()
             if not ended and _incomplete_json(body):
                 tail = SourceError(
@@ -212,7 +214,18 @@ class JsonlJournal:
                         yield lineno + 1, pending.rstrip(b"\r"), False
                     return
                 self._done += len(block)
-                lines = (pending + block if pending else block).split(b"\n")
+                data = pending + block if pending else block
+                if not data.strip(b"\r\n"):
+                    # Line endings only: counted in C, so a long run of blank lines (a
+                    # gzip of a gigabyte of newlines) costs no Python step per line.
+                    ends = data.count(b"\n")
+                    if ends:
+                        lineno += ends
+                        yield lineno, b"", True
+                        data = data[data.rfind(b"\n") + 1 :]
+                    pending = data
+                    continue
+                lines = data.split(b"\n")
                 pending = lines.pop()
                 for line in lines:
                     lineno += 1
