@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from cli_support import (
     EXIT_CODE_LINES,
+    SCRIPT,
     assert_clean_failure,
     drop_read_override,
     example_lines,
@@ -22,6 +25,7 @@ from cli_support import (
 )
 
 from replaykit.shell import cli
+from replaykit.shell.exits import EXIT_TABLE
 
 
 def test_invalid_json_line_names_file_and_line(tmp_path: Path) -> None:
@@ -313,7 +317,40 @@ def test_closed_output_pipe_exits_quietly_with_141(
     assert capsys.readouterr().err == ""
 
 
-def test_exit_codes_table_matches_the_docs() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
-    for code in sorted({*cli.EXIT_CODES.values(), *cli.PROBLEM_EXIT_CODES.values(), 70, 141}):
-        assert f"| {code} " in docs, code
+@pytest.mark.parametrize("page", ["cli.md", "verdict.md"])
+def test_exit_codes_table_matches_the_docs(page: str) -> None:
+    """The exit codes are defined once (``replaykit.shell.exits``); every documented
+    table lists exactly those codes, in that order, and every code the CLI returns is
+    among them."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / page).read_text()
+    section = docs[docs.index("Exit codes") :]
+    documented = [int(code) for code in re.findall(r"^\| (\d+) \|", section, re.MULTILINE)]
+    assert documented == [code for code, _ in EXIT_TABLE]
+    used = {*cli.EXIT_CODES.values(), *cli.PROBLEM_EXIT_CODES.values()}
+    assert used <= set(documented)
+
+
+@pytest.mark.parametrize(
+    ("shell", "code", "needle"),
+    [
+        ("replaykit replay example:crash-recovery >&-", 74, "standard output is closed"),
+        ("replaykit replay example:crash-recovery > /dev/full", 74, "No space left on device"),
+        ("replaykit replay - <&-", 66, "standard input is closed"),
+        ("replaykit replay example:crash-recovery 2>&- >&-", 74, ""),
+        ("ulimit -f 0; replaykit replay --json example:crash-recovery > out.json", 74, "too large"),
+    ],
+)
+def test_failing_standard_streams_are_environment_errors(
+    shell: str, code: int, needle: str, tmp_path: Path
+) -> None:
+    """Closed or failing standard streams are the environment's fault, not a bug (70)."""
+    if "/dev/full" in shell and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    environment = {**os.environ, "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", shell], capture_output=True, cwd=tmp_path, env=environment, check=False
+    )
+    assert done.returncode == code, done.stderr
+    err = done.stderr.decode()
+    assert "Traceback" not in err and "internal error" not in err
+    assert needle in err

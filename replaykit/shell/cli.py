@@ -21,6 +21,17 @@ from replaykit.replay import replay as replay_fold
 from replaykit.shell.cmd_minimize import minimize
 from replaykit.shell.debug import debug
 from replaykit.shell.errors import Problem, SourceError
+from replaykit.shell.exits import (
+    EXIT_DATA,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_NO_INPUT,
+    EXIT_OK,
+    EXIT_PIPE,
+    EXIT_USAGE,
+    exit_codes_help,
+)
 from replaykit.shell.options import (
     EXIT_CODES_HELP,
     JOURNAL_HELP,
@@ -49,13 +60,6 @@ from replaykit.wire import to_json_bytes
 
 __all__ = ["EXIT_CODES", "PROBLEM_EXIT_CODES", "main", "run"]
 
-EXIT_OK: Final = 0
-EXIT_USAGE: Final = 64
-EXIT_DATA: Final = 65
-EXIT_NO_INPUT: Final = 66
-EXIT_INTERNAL: Final = 70
-EXIT_INTERRUPTED: Final = 130
-EXIT_PIPE: Final = 141
 
 #: The exit code for each way a command can end.
 EXIT_CODES: Final = {Outcome.COMPLETE: 0, Outcome.REPAIR_NEEDED: 1, Outcome.REJECTED: 2}
@@ -104,14 +108,15 @@ _IMPORT_EPILOG: Final = """\b
 JOURNAL is a JSONL file (gzip when it ends in .gz), `-` for standard input, or
 example:NAME for a journal bundled with replaykit.
 
-\b
-Exit codes:
-  0    imported
-  64   usage error (unknown option, JOURNAL is already an SQLite database)
-  65   bad input data (undecodable line, torn tail, not gzip, empty journal),
-       DATABASE is not an SQLite database, or it already holds the run
-  66   input missing, unreadable, or a directory
-  70   internal error (REPLAYKIT_DEBUG=1 shows the traceback)"""
+""" + exit_codes_help(
+    (0, 64, 65, 66, 70, 74, 130),
+    {
+        0: "imported",
+        64: "usage error (unknown option, JOURNAL is already an SQLite database)",
+        65: "bad input data (undecodable line, torn tail, not gzip, empty journal),"
+        " DATABASE is not an SQLite database, or it already holds the run",
+    },
+)
 
 
 @main_group.command(epilog=_EPILOG)
@@ -231,6 +236,9 @@ main_group.add_command(minimize)  # its own epilog: the --keep language
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``) and return its exit code."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        click.echo("replaykit: error: standard output is closed", err=True)
+        return EXIT_IO
     try:
         try:
             outcome = main_group.main(args=argv, prog_name="replaykit", standalone_mode=False)
@@ -257,6 +265,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("replaykit: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except OSError as error:
+        # Inputs report their OSErrors as SourceErrors; what is left is the output
+        # (a full disk, a file size limit, a closed or failing standard output).
+        reason = error.strerror or str(error) or type(error).__name__
+        click.echo(f"replaykit: error: cannot write the output: {reason}", err=True)
+        _silence_stdout()
+        return EXIT_IO
     except Exception as error:
         if os.environ.get("REPLAYKIT_DEBUG") == "1":
             traceback.print_exc()

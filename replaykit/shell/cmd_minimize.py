@@ -18,6 +18,7 @@ import click
 from returns.result import Failure
 
 from replaykit.model import JournalRecord
+from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.options import (
     JOURNAL_HELP,
     Feed,
@@ -46,13 +47,13 @@ FIELD!=VALUE negates; VALUE * on a list field (repair_kind, unsafe_effect,
 missing_content_ref, output_decision) means "the list is not empty"."""
 
 
-EXIT_HELP: Final = """\b
-Exit codes:
-  0    the smaller journal was written
-  64   usage error, --keep does not hold for JOURNAL itself, or FILE cannot be written
-  65   bad input data (undecodable line, torn tail, not gzip, empty journal, ...)
-  66   input missing, unreadable, or a directory
-  70   internal error (REPLAYKIT_DEBUG=1 shows the traceback)"""
+EXIT_HELP: Final = exit_codes_help(
+    (0, 64, 65, 66, 70, 74, 130),
+    {
+        0: "the smaller journal was written",
+        64: "usage error, --keep does not hold for JOURNAL itself, or FILE cannot be written",
+    },
+)
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -28,6 +28,7 @@ from replaykit.model import (
 from replaykit.replay import ReplayConfig
 from replaykit.shell.content import ContentStore, DirectoryContent, ManifestContent, SqliteContent
 from replaykit.shell.errors import SourceError
+from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.render import one_line
 from replaykit.shell.sources import JournalSource, open_journal
 from replaykit.shell.sqlite import SqliteJournal
@@ -59,17 +60,7 @@ MODES: Final = {
     **{mode.value: mode for mode in ReplayMode},
 }
 
-EXIT_CODES_HELP: Final = """\b
-Exit codes:
-  0    complete: nothing to repair, resume allowed
-  1    repair needed, or resume refused
-  2    journal rejected (replay stopped at a rejected record; lint found faults)
-  64   usage error (unknown option, bad value, conflicting options)
-  65   bad input data (undecodable line, torn tail, not gzip, empty journal,
-       not an SQLite database, missing table, unknown run)
-  66   input missing, unreadable, or a directory
-  70   internal error (REPLAYKIT_DEBUG=1 shows the traceback)
-  141  output closed early (for example by `| head`)"""
+EXIT_CODES_HELP: Final = exit_codes_help()
 
 JOURNAL_HELP: Final = """\b
 JOURNAL is a JSONL file (gzip when it ends in .gz), an SQLite database

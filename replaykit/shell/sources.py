@@ -311,6 +311,8 @@ def open_journal(
     ('example:crash-recovery', 11)
     """
     if spec == "-":
+        if stdin is None and sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise SourceError(Problem.UNREADABLE, "<stdin>", "standard input is closed")
         stream = stdin if stdin is not None else sys.stdin.buffer
         return JsonlJournal(
             stream, name="<stdin>", allow_torn_tail=allow_torn_tail, allow_empty=allow_empty
