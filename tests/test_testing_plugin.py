@@ -238,7 +238,7 @@ def test_without_syrupy_pytest_still_runs_and_the_fixture_says_what_to_install(
             patch.delenv(name, raising=False)
         result = pytester.run(sys.executable, "-c", blocker)
     result.assert_outcomes(passed=1, errors=1)  # the fixture fails in setup
-    result.stdout.fnmatch_lines(["*need syrupy: pip install 'replaykit?testing?'"])
+    result.stdout.fnmatch_lines(["*need syrupy: pip install 'agent-replaykit?testing?'"])
     assert "During handling" not in result.stdout.str()
 
 

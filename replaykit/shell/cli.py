@@ -93,7 +93,7 @@ PROBLEM_EXIT_CODES: Final = {
     show_default=True,
     help="Colour the output: auto colours a terminal unless NO_COLOR is set.",
 )
-@click.version_option(package_name="replaykit", message="%(prog)s %(version)s")
+@click.version_option(package_name="agent-replaykit", message="%(prog)s %(version)s")
 @click.pass_context
 def main_group(context: click.Context, color: str) -> None:
     """Replay durable agent-run journals: may the run resume, and what needs repair?

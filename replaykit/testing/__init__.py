@@ -10,7 +10,7 @@
   the pytest plugin (``replaykit.testing.pytest_plugin``, registered through the
   ``pytest11`` entry point; its fixtures need ``syrupy``).
 
-Install the optional dependencies with ``pip install 'replaykit[testing]'``.
+Install the optional dependencies with ``pip install 'agent-replaykit[testing]'``.
 
 >>> from replaykit.testing import builders, minimize
 >>> records = builders.journal(builders.message(), builders.effect_intent("effect.1"))

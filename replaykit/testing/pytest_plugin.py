@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["INSTALL_HINT", "replay_snapshot", "snapshot_trace"]
 
-INSTALL_HINT = "replaykit's snapshot fixtures need syrupy: pip install 'replaykit[testing]'"
+INSTALL_HINT = "replaykit's snapshot fixtures need syrupy: pip install 'agent-replaykit[testing]'"
 
 # Load syrupy's own plugin (its options and the ``snapshot`` fixture) with ours, even
 # when plugin autoloading is off; without syrupy installed there is nothing to load.

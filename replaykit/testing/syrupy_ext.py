@@ -4,7 +4,7 @@ One snapshot per file (``__snapshots__/<test module>/<test name>.json``), so par
 ``pytest-xdist`` workers never write the same file. The text is
 ``replaykit.testing.snapshots.render``: states, results, records, faults, lint reports,
 timelines, traces and diffs as sorted, indented JSON with volatile values redacted.
-Requires ``syrupy`` (``pip install 'replaykit[testing]'``).
+Requires ``syrupy`` (``pip install 'agent-replaykit[testing]'``).
 
 >>> ReplaySnapshotExtension().serialize({"timestamp_millis": 3})
 '{\\n  "timestamp_millis": "<redacted>"\\n}\\n'
