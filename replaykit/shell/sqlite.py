@@ -31,8 +31,10 @@ import contextlib
 import os
 import pathlib
 import secrets
+import shutil
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Iterator
 from typing import Final, Protocol, final
 
@@ -118,8 +120,46 @@ def connect_readonly(path: str, name: str | None = None) -> sqlite3.Connection:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         connection.close()
+        if _hot_journal(error, path):
+            return _recovered_copy(path, name)
         raise database_error(error, name) from None
     return connection
+
+
+def _hot_journal(error: sqlite3.Error, path: str) -> bool:
+    """Whether opening read-only failed because SQLite must first roll back the journal
+    of a writer that died mid-transaction, which a read-only connection may not do."""
+    code = getattr(error, "sqlite_errorname", "")
+    return code.startswith("SQLITE_READONLY") and os.path.exists(path + "-journal")
+
+
+def _recovered_copy(path: str, name: str) -> sqlite3.Connection:
+    """A connection to a private copy of the database and its hot journal, on which
+    SQLite rolls the interrupted transaction back: the last committed state, read
+    without writing to the original. The copy is unlinked once open (the connection
+    keeps it alive)."""
+    scratch = tempfile.mkdtemp(prefix="replaykit-recover-")
+    copy = os.path.join(scratch, "journal.db")
+    try:
+        try:
+            shutil.copyfile(path, copy)
+            shutil.copyfile(path + "-journal", copy + "-journal")
+        except OSError as error:
+            reason = error.strerror or str(error)
+            message = (
+                "the database has a hot journal (a writer died mid-transaction) and a copy"
+                f" to recover it from could not be made ({reason})"
+            )
+            raise SourceError(Problem.UNREADABLE, name, message) from None
+        connection = sqlite3.connect(copy)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            connection.close()
+            raise database_error(error, name) from None
+        return connection
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def require_table(
