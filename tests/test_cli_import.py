@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import resource
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from cli_support import (
+    SCRIPT,
     assert_clean_failure,
     example_lines,
     record_line,
@@ -16,7 +20,9 @@ from cli_support import (
     write_lines,
 )
 
+from replaykit import to_json
 from replaykit.shell import SCHEMA
+from replaykit.testing import builders as b
 
 
 def test_import_then_replay_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -128,3 +134,89 @@ def test_import_from_standard_input(tmp_path: Path) -> None:
         run_cli("replay", database, "--json").out
         == run_cli("replay", "example:tool-run-completed", "--json").out
     )
+
+
+def _two_runs(tmp_path: Path) -> tuple[Path, Path]:
+    lines = example_lines("crash-recovery")
+    first = write_lines(tmp_path / "a.jsonl", lines)
+    second = write_lines(
+        tmp_path / "b.jsonl",
+        [line.replace(b"run.example.crash", b"run.example.other") for line in lines],
+    )
+    return first, second
+
+
+def test_concurrent_imports_into_one_new_path_both_land(tmp_path: Path) -> None:
+    """Both used to say "(created)" and the file kept one run: imports into one folder
+    now take turns, and the second adds its run to the database the first created."""
+    journals = [  # long enough for the imports to overlap
+        write_lines(
+            tmp_path / f"{n}.jsonl",
+            [
+                to_json(record).encode()
+                for record in b.journal(
+                    *[b.message(f"message.{m}", run_id=f"run.{n}") for m in range(3000)]
+                )
+            ],
+        )
+        for n in range(4)
+    ]
+    database = tmp_path / "runs.db"
+    script = str(SCRIPT)
+    processes = [
+        subprocess.Popen([script, "import", str(journal), str(database)], stderr=subprocess.PIPE)
+        for journal in journals
+    ]
+    errors = [process.communicate(timeout=60)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * 4, errors
+    with sqlite3.connect(database) as connection:
+        runs = connection.execute("select distinct run_id from journal_records").fetchall()
+    assert sorted(runs) == [(f"run.{n}",) for n in range(4)]
+
+
+def test_a_killed_imports_temporary_files_are_swept(tmp_path: Path) -> None:
+    first, _ = _two_runs(tmp_path)
+    database = tmp_path / "runs.db"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    stale = tmp_path / f".runs.db.{dead}.abcd1234.tmp"
+    stale.write_bytes(b"x" * 1000)
+    Path(f"{stale}-journal").write_bytes(b"y")
+    alive = tmp_path / f".runs.db.{os.getpid()}.abcd1234.tmp"  # a live import's: kept
+    alive.write_bytes(b"z")
+    assert run_cli("import", first, database).code == 0
+    assert not stale.exists() and not Path(f"{stale}-journal").exists()
+    assert alive.exists()
+
+
+def test_a_write_that_fails_is_reported_and_leaves_nothing(tmp_path: Path) -> None:
+    """A file size limit (as a full disk) is reported as a write failure (74), not as a
+    database that cannot be read; no temporary file is left, and an existing database
+    keeps exactly its rows."""
+    first, _ = _two_runs(tmp_path)
+    records = b.journal(*[b.message(f"message.{n}", summary="x" * 3000) for n in range(400)])
+    big = write_lines(tmp_path / "big.jsonl", [to_json(r).encode() for r in records])
+    database = tmp_path / "runs.db"
+    assert run_cli("import", first, database).code == 0
+    before = database.read_bytes()
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+    inputs = sorted(path.name for path in tmp_path.iterdir())
+    for target in (tmp_path / "new.db", database):
+        run = run_cli("import", big, target, preexec_fn=limit)
+        assert run.code == 74, run.err
+        assert "cannot write the database" in run.err and "cannot read" not in run.err
+    assert (
+        sorted(path.name for path in tmp_path.iterdir() if path.name != "runs.db-journal") == inputs
+    )
+    replayed = run_cli("replay", "--json", database)
+    assert replayed.code == run_cli("replay", "--json", first).code
+    assert replayed.out == run_cli("replay", "--json", first).out
+    assert database.read_bytes() == before
+    assert not Path(f"{database}-journal").exists()

@@ -59,6 +59,8 @@ class Problem(enum.StrEnum):
     AMBIGUOUS_RUN = "ambiguous_run"
     #: The destination already holds what an import would write.
     CONFLICT = "conflict"
+    #: The destination cannot be written (a full disk, a file size limit, read-only).
+    CANNOT_WRITE = "cannot_write"
 
 
 @attrs.frozen(auto_exc=True)

@@ -44,7 +44,11 @@ EXIT_TABLE: Final = (
     ),
     (EXIT_NO_INPUT, "input missing, unreadable, or a directory; standard input closed"),
     (EXIT_INTERNAL, "internal error (REPLAYKIT_DEBUG=1 shows the traceback)"),
-    (EXIT_IO, "output cannot be written (disk full, file too large, standard output closed)"),
+    (
+        EXIT_IO,
+        "output cannot be written (disk full, file too large, standard output closed,"
+        " a database import cannot write)",
+    ),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
     (EXIT_PIPE, "output closed early (for example by `| head`)"),
 )
