@@ -19,6 +19,13 @@ from cli_support import (
     write_lines,
 )
 
+from replaykit import JournalRecord, ReplayConfig, ReplayMode, ReplayResult, Timeline
+from replaykit.replay import ReplayState
+from replaykit.shell import debug as debug_module
+from replaykit.shell.debug import Debugger
+from replaykit.testing import builders as b
+from replaykit.timetravel import timeline as timeline_module
+
 NO_RESULT = "effect intent has no terminal result in replay"
 
 
@@ -250,3 +257,55 @@ def test_debug_cannot_read_journal_from_stdin() -> None:
 
 def test_debug_missing_journal() -> None:
     assert_clean_failure(run_cli("debug", "nope.jsonl", stdin=b"quit\n"), 66, "nope.jsonl")
+
+
+def _debugger(records: list[JournalRecord]) -> tuple[Debugger, list[str]]:
+    out: list[str] = []
+    timeline = Timeline(records, ReplayConfig(ReplayMode.RESUME_REPLAY, available_content_refs=()))
+    return Debugger(timeline, write=out.append, unit="line", locations=[]), out
+
+
+def test_debug_find_on_the_state_never_computes_the_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """find missing, rejected, terminal ... read the state only: one step is one check,
+    so a search is linear in the steps (it computed the whole verdict at every step)."""
+    records = b.journal(
+        *[b.message(f"message.{n}") for n in range(300)],
+        b.effect_intent("effect.1", content_refs=["content.9"]),
+    )
+
+    def refuse(state: object) -> object:
+        raise AssertionError("finish called by a search on the state")
+
+    debugger, out = _debugger(records)
+    monkeypatch.setattr(debug_module, "finish", refuse)
+    monkeypatch.setattr(timeline_module, "finish", refuse)  # Step.result()
+    debugger.handle("find missing")
+    assert out[-1].startswith("step 301 ")
+
+
+def test_debug_find_on_the_verdict_computes_it_when_the_step_matters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = b.journal(*[b.message(f"message.{n}") for n in range(300)], b.effect_intent())
+    calls: list[ReplayState] = []
+    from replaykit.replay import finish as real
+
+    def counted(state: ReplayState) -> ReplayResult:
+        calls.append(state)
+        return real(state)
+
+    debugger, out = _debugger(records)
+    monkeypatch.setattr(debug_module, "finish", counted)
+    debugger.handle("find refused")
+    assert out[-1].startswith("step 301 ")
+    assert len(calls) <= 3  # the first step, then only the step that changed the state
+
+
+@pytest.mark.parametrize("command", ["next -5", "back -3", "next 0", "goto -99"])
+def test_debug_negative_counts_are_errors(command: str) -> None:
+    debugger, out = _debugger(b.journal(b.message(), b.message("message.2")))
+    debugger.handle("goto 1")
+    debugger.handle(command)
+    assert out[-1].startswith("error: ") and debugger.failed == 1 and debugger.position == 1

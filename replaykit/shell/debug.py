@@ -17,7 +17,8 @@ from typing import Final, final
 import click
 
 from replaykit.model import ReplayResult, ReplayStatus
-from replaykit.replay import ReplayState
+from replaykit.replay import ReplayState, finish
+from replaykit.replay.state import STATE_FIELDS
 from replaykit.shell.options import (
     Feed,
     JournalArgs,
@@ -31,24 +32,32 @@ from replaykit.wire import to_data, to_json
 
 __all__ = ["FINDERS", "HELP", "Debugger", "debug"]
 
-#: ``find NAME``: what each name looks for (state, result or step).
-FINDERS: Final[dict[str, tuple[str, Callable[[Step, ReplayResult], bool]]]] = {
-    "pending": ("effect intents without a result", lambda s, _: bool(s.state.pending_effects)),
+#: ``find NAME`` for what the state or step shows: no verdict needed.
+FINDERS: Final[dict[str, tuple[str, Callable[[Step], bool]]]] = {
+    "pending": ("effect intents without a result", lambda s: bool(s.state.pending_effects)),
     "unsafe": (
         "unsafe pending side effects",
-        lambda s, _: bool(s.state.unsafe_pending_side_effects),
+        lambda s: bool(s.state.unsafe_pending_side_effects),
     ),
-    "repair": ("a repair recorded by the fold", lambda s, _: bool(s.state.repair_needed)),
-    "missing": ("missing content refs", lambda s, _: bool(s.state.missing_content_refs)),
-    "rejected": ("a rejected record", lambda s, _: s.fault is not None),
-    "terminal": ("a terminal status", lambda s, _: s.state.terminal_status is not None),
-    "checkpoint": ("a checkpoint", lambda s, _: s.state.latest_checkpoint is not None),
-    "refused": ("the verdict refuses resume", lambda _, r: not r.resume_allowed),
+    "repair": ("a repair recorded by the fold", lambda s: bool(s.state.repair_needed)),
+    "missing": ("missing content refs", lambda s: bool(s.state.missing_content_refs)),
+    "rejected": ("a rejected record", lambda s: s.fault is not None),
+    "terminal": ("a terminal status", lambda s: s.state.terminal_status is not None),
+    "checkpoint": ("a checkpoint", lambda s: s.state.latest_checkpoint is not None),
+}
+
+#: ``find NAME`` for what the verdict at a step says (``finish`` of its state).
+VERDICT_FINDERS: Final[dict[str, tuple[str, Callable[[ReplayResult], bool]]]] = {
+    "refused": ("the verdict refuses resume", lambda r: not r.resume_allowed),
     "repair-needed": (
         "the verdict needs repair",
-        lambda _, r: r.status is ReplayStatus.REPAIR_NEEDED,
+        lambda r: r.status is ReplayStatus.REPAIR_NEEDED,
     ),
 }
+
+#: State fields a step changes without touching the verdict's status or resume answer.
+_BOOKKEEPING: Final = frozenset({"seen_records", "last_journal_seq"})
+
 
 HELP: Final = """\
 commands (the step is the state after that many records; 0 is the initial state):
@@ -128,13 +137,13 @@ class Debugger:
         self.write(self._line(k))
 
     def _next(self, args: list[str]) -> None:
-        count = _number(args, 1)
+        count = _count(args)
         if self.position + count > self.last:
             raise _Refused(f"cannot go {count} forward: step {self.last} is the last")
         self.go(self.position + count)
 
     def _back(self, args: list[str]) -> None:
-        count = _number(args, 1)
+        count = _count(args)
         if self.position - count < 0:
             raise _Refused(f"cannot go {count} back: step 0 is the first")
         self.go(self.position - count)
@@ -149,7 +158,8 @@ class Debugger:
 
     def _find(self, args: list[str]) -> None:
         if not args:
-            raise _Refused("find what? " + ", ".join([*FINDERS, "seq N", "id TEXT", "kind K"]))
+            names = [*FINDERS, *VERDICT_FINDERS, "seq N", "id TEXT", "kind K"]
+            raise _Refused("find what? " + ", ".join(names))
         what = args[0].lower()
         test, label = self._finder(what, args[1:])
         for k in range(self.position + 1, self.last + 1):
@@ -162,7 +172,10 @@ class Debugger:
     def _finder(self, what: str, args: list[str]) -> tuple[Callable[[Step], bool], str]:
         if what in FINDERS:
             label, holds = FINDERS[what]
-            return (lambda s: holds(s, s.result())), label
+            return holds, label
+        if what in VERDICT_FINDERS:
+            label, says = VERDICT_FINDERS[what]
+            return _verdict_test(says), label
         if what in ("seq", "id", "kind") and len(args) == 1:
             value = args[0]
             if what == "seq":
@@ -216,6 +229,36 @@ class Debugger:
 
 class _Refused(Exception):
     """A command that cannot be done here (shown as ``error: ...``)."""
+
+
+def _verdict_test(says: Callable[[ReplayResult], bool]) -> Callable[[Step], bool]:
+    """``says(finish(state))`` for each step, computing the verdict again only when the
+    step changed more than its bookkeeping (most steps of a long journal do not), so a
+    search costs one ``finish`` per step that matters, not one per step."""
+    last: list[tuple[ReplayState, bool]] = []
+
+    def test(step: Step) -> bool:
+        state = step.state
+        if last:
+            before, answer = last[0]
+            if all(
+                getattr(state, name) is getattr(before, name)
+                for name in STATE_FIELDS
+                if name not in _BOOKKEEPING
+            ):
+                return answer
+        answer = says(finish(state))
+        last[:] = [(state, answer)]
+        return answer
+
+    return test
+
+
+def _count(args: list[str]) -> int:
+    count = _number(args, 1)
+    if count < 1:
+        raise _Refused(f"the count must be a positive number, not {count}")
+    return count
 
 
 def _number(args: list[str], default: int) -> int:
@@ -292,10 +335,20 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
             line = input(_PROMPT) if interactive else _read_piped(settings)
         except EOFError:
             break
+        except KeyboardInterrupt:  # Ctrl-C at the prompt: a new prompt (Ctrl-D leaves)
+            if not interactive:
+                raise
+            settings.echo("")
+            continue
         if line is None:
             break
-        if not debugger.handle(line):
-            break
+        try:
+            if not debugger.handle(line):
+                break
+        except KeyboardInterrupt:  # Ctrl-C during a command: back to the prompt
+            if not interactive:
+                raise
+            settings.echo("interrupted")
     if debugger.failed and not interactive:
         raise click.ClickException(f"{debugger.failed} debug command(s) failed")
 
