@@ -9,8 +9,8 @@ smaller sizes are prefixes of the largest), each size measures:
   (``bench/floor.py``) and replaykit's streaming ``replay``, all with the garbage
   collector on as users run them (the folds pause it themselves), after checking that
   the timeline's last verdict is the floor's;
-- the first full collection after the build, with the default ``freeze_gc`` (which
-  freezes a history this large) and with ``freeze_gc=False``;
+- the first full collection after the build, with ``freeze_gc=None`` (the opt-in, which
+  freezes a history this large) and with ``freeze_gc=False`` (the default);
 - retained memory per step (``tracemalloc``, in a separate build: the states and the
   timeline's list of record references, not the records, which the caller holds anyway);
 - jumps: ``timeline[k]`` for random ``k``, every state kept and with keyframes every K;
@@ -94,8 +94,8 @@ def collect_time() -> float:
 def bench_full(
     records: list[JournalRecord], keyframe: int, repeat: int, rng: Random
 ) -> dict[str, float]:
-    """Build, jumps and diffs with every state kept (the default, which freezes the
-    history once it is large), then the first full collection without freezing."""
+    """Build, jumps and diffs with every state kept (``freeze_gc=None``, which freezes
+    the history once it is large), then the first full collection without freezing."""
     n = len(records)
     gc.unfreeze()
     out: dict[str, float] = {"n": n, "collect_records_s": collect_time()}
@@ -105,7 +105,7 @@ def bench_full(
             "floor_s": lambda: floor_fold(records),
             "replay_s": lambda: replay(records, CONFIG).unwrap(),
             "build_keyframe_s": lambda: build(records, keyframe_every=keyframe),
-            "build_s": lambda: build(records),
+            "build_s": lambda: build(records, freeze_gc=None),
         },
         repeat,
     )
@@ -154,8 +154,8 @@ def _jumps_and_diffs(timeline: Timeline, rng: Random) -> dict[str, float]:
 
 
 def bench_frozen(records: list[JournalRecord]) -> float:
-    """The first full collection after building with the default ``freeze_gc``."""
-    frozen = build(records)
+    """The first full collection after building with ``freeze_gc=None`` (the opt-in)."""
+    frozen = build(records, freeze_gc=None)
     try:
         return collect_time() if len(frozen) else 0.0
     finally:
@@ -209,7 +209,7 @@ def report(row: dict[str, float], keyframe: int) -> None:
         f"  floor/timeline = {speed:.2f} (target >= 0.25: {check(speed >= 0.25)})"
     )
     print(
-        f"  first gc.collect()  {row['collect_s']:8.2f} s  with freeze_gc=False (default: "
+        f"  first gc.collect()  {row['collect_s']:8.2f} s  with freeze_gc=False (freeze_gc=None: "
         f"{row['collect_frozen_s']:.3f} s; the records alone: {row['collect_records_s']:.2f} s)"
     )
     mem = row["mem_full_b"]

@@ -156,12 +156,18 @@ def test_timeline_leaves_the_collector_as_it_found_it() -> None:
         gc.unfreeze()
 
 
-def test_timeline_freezes_a_large_history_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_timeline_freezes_a_large_history_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """gc.freeze() is process-wide: the library never calls it unless its caller opted in
+    (freeze_gc=None: once the history is large; True: after every fold)."""
     journal = example_journals()["crash-recovery"]
     monkeypatch.setattr(timeline_module, "AUTO_FREEZE_STATES", 5)
     gc.unfreeze()
     try:
-        small = Timeline(journal, AUDIT)
+        len(Timeline(journal, AUDIT))  # the default: never
+        assert gc.get_freeze_count() == 0
+        small = Timeline(journal, AUDIT, freeze_gc=None)
         small[3]  # 3 new states: below the threshold
         assert gc.get_freeze_count() == 0
         small[6]  # 6 states not frozen yet: frozen now
@@ -169,7 +175,7 @@ def test_timeline_freezes_a_large_history_by_default(monkeypatch: pytest.MonkeyP
         gc.unfreeze()
         len(Timeline(journal, AUDIT, freeze_gc=False))
         assert gc.get_freeze_count() == 0
-        len(Timeline(journal, AUDIT, keyframe_every=100))  # keeps one state: never frozen
+        len(Timeline(journal, AUDIT, keyframe_every=100, freeze_gc=None))  # one state kept
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()

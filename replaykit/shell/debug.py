@@ -319,7 +319,9 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
     replay_config = args.config(settings)
     source = args.open()
     feed = Feed(source, progress=settings.progress, keep_locations=True)
-    timeline = Timeline(feed, replay_config)
+    # The command owns its process: it may freeze a long history out of the collector's
+    # way (a library caller decides that for itself).
+    timeline = Timeline(feed, replay_config, freeze_gc=None)
     locations = feed.locations if feed.locations is not None else []
     debugger = Debugger(timeline, write=settings.echo, unit=source.unit, locations=locations)
     settings.warn_torn_tail(source.torn_tail, feed.count)

@@ -23,13 +23,14 @@ folded ones do). A rejected record's fault is kept with its state.
 Garbage collection. Folding pauses the cyclic collector (``pause_gc=True``), as the
 folds in ``replaykit.replay`` do. The kept history is millions of container objects
 that every full collection would walk again (about 20 s at a million states, and the
-first one comes right after the fold). So a timeline calls ``gc.freeze()`` once it holds
-``AUTO_FREEZE_STATES`` (100,000) states that are not frozen yet (``freeze_gc=None``, the
-default): the history moves to the permanent generation, which collections skip. That
-is process-wide: every object the process tracks at that moment is frozen with it (they
-are still freed by reference counting; only cyclic garbage among them waits for
-``gc.unfreeze()``). ``freeze_gc=True`` freezes after every fold, ``freeze_gc=False``
-never.
+first one comes right after the fold). Freezing the history (``gc.freeze()``) moves it
+to the permanent generation, which collections skip; but that is process-wide (every
+object the process tracks at that moment is frozen with it: still freed by reference
+counting, while cyclic garbage among them waits for ``gc.unfreeze()``), so a timeline
+does it only when its owner asks: ``freeze_gc=None`` calls ``gc.freeze()`` once the
+timeline holds ``AUTO_FREEZE_STATES`` (100,000) states that are not frozen yet (the
+``replaykit debug`` command does), ``freeze_gc=True`` after every fold, and
+``freeze_gc=False``, the default, never.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class Timeline:
         keyframe_every: int | None = None,
         start: ReplayState | None = None,
         pause_gc: bool = True,
-        freeze_gc: bool | None = None,
+        freeze_gc: bool | None = False,
     ) -> None:
         """Prepare the fold (nothing is read yet).
 
