@@ -354,3 +354,29 @@ def test_failing_standard_streams_are_environment_errors(
     err = done.stderr.decode()
     assert "Traceback" not in err and "internal error" not in err
     assert needle in err
+
+
+def test_gzip_whose_data_does_not_match_its_checksum(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(b"\n".join(example_lines("crash-recovery")) + b"\n"))
+    data[-8] ^= 0xFF  # the CRC-32 in the trailer
+    path = tmp_path / "j.jsonl.gz"
+    path.write_bytes(bytes(data))
+    run = run_cli("replay", path)
+    assert run.code == 65
+    assert "gzip data is corrupt" in run.err and "not a gzip file" not in run.err
+
+
+def test_import_refuses_an_empty_run_id(tmp_path: Path) -> None:
+    run = run_cli("import", "example:crash-recovery", tmp_path / "x.db", "--run-id", "")
+    assert run.code == 64 and "identifier is empty" in run.err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_minimize_never_overwrites_its_input(tmp_path: Path) -> None:
+    journal = write_lines(tmp_path / "j.jsonl", example_lines("crash-recovery"))
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(journal)
+    with unchanged(journal):
+        for target in (journal, link):
+            run = run_cli("minimize", journal, "--keep", "status=repair_needed", "-o", target)
+            assert run.code == 64 and "JOURNAL itself" in run.err

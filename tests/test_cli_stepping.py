@@ -309,3 +309,25 @@ def test_debug_negative_counts_are_errors(command: str) -> None:
     debugger.handle("goto 1")
     debugger.handle(command)
     assert out[-1].startswith("error: ") and debugger.failed == 1 and debugger.position == 1
+
+
+def test_show_path_applies_to_the_result_too() -> None:
+    run = run_cli(
+        "show",
+        "example:crash-recovery",
+        "--at",
+        "8",
+        "--result",
+        "--path",
+        "/repair_needed/0/kind",
+        "--json",
+    )
+    assert run.code == 0 and json.loads(run.out) == "non_idempotent_pending_side_effect"
+
+
+@pytest.mark.parametrize("index", ["00", "01", "+1", "1.0", "\u0661"])
+def test_show_path_array_indexes_follow_rfc_6901(index: str) -> None:
+    run = run_cli(
+        "show", "example:crash-recovery", "--at", "8", "--path", f"/repair_needed/{index}"
+    )
+    assert run.code == 64 and "nothing there" in run.err

@@ -16,6 +16,7 @@ from typing import Final
 
 import click
 
+from replaykit.model.ids import id_error
 from replaykit.replay import lint as lint_fold
 from replaykit.replay import replay as replay_fold
 from replaykit.shell.cmd_minimize import minimize
@@ -217,6 +218,8 @@ def import_(
     is changed in one transaction. Every record is decoded first, and nothing is written
     unless all of them decode.
     """
+    if run_id is not None and (problem := id_error(run_id)) is not None:
+        raise click.BadParameter(f"{run_id!r} is not a run id ({problem})", param_hint="--run-id")
     source = open_journal(journal, allow_torn_tail=allow_torn_tail)
     if not isinstance(source, JsonlJournal):
         raise click.UsageError("import reads JSONL journals; JOURNAL is already an SQLite database")

@@ -56,6 +56,14 @@ EXIT_HELP: Final = exit_codes_help(
 )
 
 
+def _same_file(output: str, journal: str) -> bool:
+    """Whether ``output`` names the file ``journal`` reads (through any path or link)."""
+    try:
+        return os.path.samefile(output, journal)
+    except OSError:  # either does not exist (or JOURNAL is - or example:NAME)
+        return False
+
+
 def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
 
@@ -128,6 +136,11 @@ def minimize(
       replaykit minimize run.jsonl --keep status=repair_needed \\
           --keep repair_kind=non_idempotent_pending_side_effect -o small.jsonl
     """
+    if output != "-" and _same_file(output, args.journal):
+        raise click.UsageError(
+            f"-o {output} is JOURNAL itself: write the smaller journal elsewhere"
+            " (the input is never overwritten)"
+        )
     replay_config = args.config(settings)
     predicate = keep_predicate(keep, replay_config)
     if isinstance(predicate, Failure):

@@ -280,6 +280,9 @@ class JsonlJournal:
         if isinstance(error, zlib.error):
             message = f"gzip data is corrupt ({error})"
             return SourceError(Problem.NOT_GZIP, self.name, message, line=lineno)
+        if "CRC" in str(error) or "length" in str(error):  # the data does not match its trailer
+            message = f"gzip data is corrupt ({error})"
+            return SourceError(Problem.NOT_GZIP, self.name, message, line=lineno)
         return SourceError(Problem.NOT_GZIP, self.name, "not a gzip file")
 
 

@@ -10,6 +10,7 @@ they work on journals of any length; ``debug`` keeps a whole ``Timeline`` instea
 from __future__ import annotations
 
 import collections
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
@@ -27,7 +28,7 @@ from replaykit.shell.options import (
 from replaykit.shell.render import one_line, verdict_text
 from replaykit.timetravel import Operation, Step, parse_pointer, snapshot
 from replaykit.timetravel import diff as state_diff
-from replaykit.wire import to_json
+from replaykit.wire import to_data, to_json
 
 __all__ = [
     "change_summary",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 _SUMMARY_ITEMS: Final = 6
+_INDEX: Final = re.compile(r"0|[1-9][0-9]*")
 _MAP_LABELS: Final = {
     "pending_effects": "pending",
     "output_intents": "intent",
@@ -151,8 +153,8 @@ def select(value: Any, path: str) -> Any:
     for token in parse_pointer(path):
         if isinstance(value, dict) and token in value:
             value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
+        elif isinstance(value, list) and _INDEX.fullmatch(token) and int(token) < len(value):
+            value = value[int(token)]  # RFC 6901: 0, or digits without a leading zero
         else:
             raise KeyError(token)
     return value
@@ -265,7 +267,11 @@ def pick(
     "--at", "at", type=int, required=True, help="The step (0: initial state; -1: the last)."
 )
 @click.option(
-    "--path", "pointer", default="", metavar="POINTER", help="Show only this part (a JSON Pointer)."
+    "--path",
+    "pointer",
+    default="",
+    metavar="POINTER",
+    help="Show only this part (a JSON Pointer into the state, or the verdict with --result).",
 )
 @click.option(
     "--result", "as_result", is_flag=True, help="Show the verdict after the step instead."
@@ -290,12 +296,13 @@ def show(
     feed = Feed(source, progress=settings.progress)
     current = pick(walk(feed, replay_config), [at], source.name)[at]
     settings.warn_torn_tail(source.torn_tail, feed.count)
-    if as_result:
+    if as_result and not pointer:
         result = finish(current.state)
         settings.echo(to_json(result) if as_json else verdict_text(result, records=current.index))
         return
     try:
-        value = select(snapshot(current.state), pointer)
+        whole = to_data(finish(current.state)) if as_result else snapshot(current.state)
+        value = select(whole, pointer)
     except (KeyError, ValueError) as error:
         raise click.BadParameter(
             f"{pointer!r}: nothing there ({error})", param_hint="--path"
