@@ -65,7 +65,7 @@ _STATEMENTS: Final = (
     record_id   TEXT    NOT NULL,
     record_json TEXT    NOT NULL,
     PRIMARY KEY (run_id, position)
-) WITHOUT ROWID""",
+)""",
     "CREATE TABLE IF NOT EXISTS content_refs (ref TEXT PRIMARY KEY) WITHOUT ROWID",
 )
 
