@@ -46,7 +46,6 @@ __all__ = [
     "OutputIntentState",
     "OutputResultState",
     "ReplayState",
-    "build_state",
     "evolve_state",
     "evolver",
     "initial_state",
@@ -136,17 +135,6 @@ def initial_state(config: ReplayConfig) -> ReplayState:
     """
     expect(config, ReplayConfig, "initial_state", "config")
     return ReplayState(config=config)
-
-
-def _make_builder() -> Any:
-    return generate(
-        ReplayState, "build", ", ".join(STATE_FIELDS), {name: name for name in STATE_FIELDS}
-    )
-
-
-#: ``build_state(config, last_journal_seq, ...)``: a new state from all its fields, in
-#: declaration order, without the cost of ``attrs.evolve`` (generated once, here).
-build_state: Final = _make_builder()
 
 
 _STEP_FIELDS: Final = ("last_journal_seq", "seen_records", "missing_content_refs", "repair_needed")

@@ -23,16 +23,8 @@ import attrs
 
 from replaykit.model import JournalRecord
 
-__all__ = ["KEYED_MAPS", "Touched", "touched"]
+__all__ = ["Touched", "touched"]
 
-#: The maps keyed by an id from the payload (``seen_records`` is keyed by record id).
-KEYED_MAPS: Final = (
-    "pending_effects",
-    "output_intents",
-    "output_results",
-    "output_dedupes",
-    "output_reconciliations",
-)
 _PAYLOAD_KEYS: Final = ("effect_id", "delivery_id", "dedupe_key")
 _PAYLOAD_REFS: Final = ("content_refs", "content_ref_manifest")
 

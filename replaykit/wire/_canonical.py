@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import attrs
 
-from replaykit.model import JournalRecord, OtherPayload
+from replaykit.model import JournalRecord
 from replaykit.model._wirespec import WIRE_KEY, Presence
 
 __all__ = ["is_canonical_line", "register_payloads"]
@@ -128,6 +128,3 @@ def is_canonical_line(raw: bytes, parsed: Any) -> bool:
     if b":null" in raw or b":[]" in raw:
         return False
     return _check_for(JournalRecord)(parsed)
-
-
-del OtherPayload
