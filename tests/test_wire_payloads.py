@@ -14,7 +14,6 @@ import enum
 import json
 import pickle
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,6 +21,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from payload_mutations import REPEAT, dumps, json_path, mutations, slots
 from payload_spec import SPEC, read_spec
 from returns.result import Failure, Success
 from wire_support import EXAMPLE_LINES, compact
@@ -38,9 +38,8 @@ from replaykit import (
     to_json,
 )
 from replaykit.model import OtherPayload, TurnLifecycleRecord
-from replaykit.model._wirespec import WIRE_KEY, Presence
+from replaykit.model._wirespec import WIRE_KEY
 from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
-from replaykit.model.shapes._dsl import U8
 from replaykit.testing.strategies import ignored_payload_data
 from replaykit.wire import codec
 from replaykit.wire.codec import from_json_exact
@@ -187,118 +186,6 @@ def test_every_payload_shape_generates(tag: str) -> None:
 # Single-field mutations. ----------------------------------------------------------------
 
 
-@attrs.frozen
-class _Slot:
-    """A field found in payload data: where it is, its table row and its object."""
-
-    path: tuple[str | int, ...]
-    key: str
-    kind: Kind
-    presence: Presence
-    parent: dict[str, Any]
-
-
-def _slots(data: Any, kind: Kind, path: tuple[str | int, ...]) -> Iterator[_Slot]:
-    """Every field of ``data`` (of ``kind``) with its table row, depth first."""
-    if isinstance(kind, type) and attrs.has(kind):
-        rows = [
-            (f.metadata.get("wire_name", f.name), *f.metadata[WIRE_KEY])
-            for f in attrs.fields(kind)
-            if WIRE_KEY in f.metadata
-        ]
-        yield from _struct_slots(data, rows, path)
-        return
-    shape = SHAPES.get(kind) if isinstance(kind, str) else None
-    if isinstance(shape, Struct):
-        yield from _struct_slots(data, [(f.key, f.kind, f.presence) for f in shape.fields], path)
-    elif isinstance(shape, Union):
-        yield from _union_slots(data, shape, path)
-
-
-def _struct_slots(
-    data: dict[str, Any], rows: list[tuple[str, Kind, Presence]], path: tuple[str | int, ...]
-) -> Iterator[_Slot]:
-    for key, kind, presence in rows:
-        yield _Slot((*path, key), key, kind, presence, data)
-        value = data.get(key)
-        if isinstance(value, dict):
-            yield from _slots(value, kind, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _slots(item, kind, (*path, key, index))
-
-
-def _union_slots(
-    data: dict[str, Any], shape: Union, path: tuple[str | int, ...]
-) -> Iterator[_Slot]:
-    if shape.style == "internal":
-        body = dict(shape.variants)[data[shape.tag]]
-        inner, where = data, path
-    elif shape.style == "adjacent":
-        body = dict(shape.variants)[data["record_type"]]
-        inner, where = data["record"], (*path, "record")
-    else:
-        name = next(iter(data))
-        body = dict(shape.variants)[name]
-        inner, where = data[name], (*path, name)
-    if isinstance(body, Struct):
-        yield from _struct_slots(inner, [(f.key, f.kind, f.presence) for f in body.fields], where)
-    elif isinstance(body, str):
-        yield from _slots(inner, body, where)
-
-
-def _json_path(path: tuple[str | int, ...]) -> str:
-    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
-
-
-_TOPS: Final = {U8: 2**8, "u16": 2**16, "u32": 2**32, "u64": 2**64}
-
-
-def _mutations(slot: _Slot) -> list[tuple[str, Any]]:
-    """``(name, new value)`` edits of the slot the reference refuses (``...``: delete)."""
-    kind, presence = slot.kind, slot.presence
-    many = presence in (Presence.LIST, Presence.LIST_REQUIRED)
-    out: list[tuple[str, Any]] = [("wrong type", True if kind != "bool" or many else "true")]
-    if presence in (Presence.REQUIRED, Presence.LIST_REQUIRED):
-        out.append(("missing", ...))
-    if presence in (Presence.REQUIRED, Presence.LIST, Presence.LIST_REQUIRED):
-        out.append(("null", None))
-    if many:
-        return out
-    if isinstance(kind, str) and kind in _TOPS:
-        out += [("past the top", _TOPS[kind]), ("negative", -1), ("fraction", 1.5)]
-    if kind == "id":
-        out += [("empty id", ""), ("control character", "a\u0085"), ("long id", "é" * 257)]
-    values = _enum_values(kind)
-    if values:
-        wrong = [v.swapcase() for v in values if v.swapcase() not in values]
-        out += [("wrong case", wrong[0])] if wrong else []
-    out.append(("repeated key", _REPEAT))
-    return out
-
-
-def _enum_values(kind: Kind) -> list[str]:
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return [str(member.value) for member in kind]
-    shape = SHAPES.get(kind) if isinstance(kind, str) else None
-    return list(shape.values) if isinstance(shape, Enum) else []
-
-
-_REPEAT: Final = object()
-
-
-def _dumps(value: Any, repeat: tuple[int, str] | None = None) -> str:
-    """Compact JSON; with ``repeat`` (``(id(object), key)``) that object's key twice."""
-    if isinstance(value, dict):
-        items = list(value.items())
-        if repeat is not None and repeat[0] == id(value):
-            items.append((repeat[1], value[repeat[1]]))
-        return "{" + ",".join(f"{json.dumps(k)}:{_dumps(v, repeat)}" for k, v in items) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_dumps(item, repeat) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 @_QUICK
 @given(st.sampled_from(sorted(PAYLOADS)).flatmap(ignored_payload_data), st.randoms())
 def test_single_field_mutations_are_refused_with_the_fields_path(
@@ -306,14 +193,14 @@ def test_single_field_mutations_are_refused_with_the_fields_path(
 ) -> None:
     payload = to_data(from_data(OtherPayload, data).unwrap())  # canonical, all keys known
     root = {k: v for k, v in payload.items() if k != "type"}
-    slots = list(_slots(root, PAYLOADS[payload["type"]], ("payload",)))
-    slot = rnd.choice(slots)
-    name, value = rnd.choice(_mutations(slot))
+    found = list(slots(root, PAYLOADS[payload["type"]], ("payload",)))
+    slot = rnd.choice(found)
+    name, value = rnd.choice(mutations(slot))
     original = slot.parent.get(slot.key, ...)
     repeat = None
     if value is ...:
         slot.parent.pop(slot.key, None)
-    elif value is _REPEAT:
+    elif value is REPEAT:
         if slot.key not in slot.parent:
             return  # only a key that is written can be repeated
         repeat = (id(slot.parent), slot.key)
@@ -322,10 +209,10 @@ def test_single_field_mutations_are_refused_with_the_fields_path(
     payload_out = {"type": payload["type"], **root}
     if repeat is not None and repeat[0] == id(root):
         repeat = (id(payload_out), slot.key)
-    line = _dumps({**_ENVELOPE, "payload": payload_out}, repeat)
+    line = dumps({**_ENVELOPE, "payload": payload_out}, repeat)
     outcome = _both(line)
     assert isinstance(outcome, Failure), (name, slot.path, original)
-    assert outcome.failure().path.startswith(_json_path(slot.path)), (name, outcome.failure())
+    assert outcome.failure().path.startswith(json_path(slot.path)), (name, outcome.failure())
 
 
 # Duplicates compare values, whatever the spelling or the path. ---------------------------

@@ -33,6 +33,7 @@ from replaykit.shell.exits import (
     EXIT_USAGE,
     exit_codes_help,
 )
+from replaykit.shell.importer import import_journal
 from replaykit.shell.options import (
     EXIT_CODES_HELP,
     JOURNAL_HELP,
@@ -55,7 +56,6 @@ from replaykit.shell.render import (
     verdict_text,
 )
 from replaykit.shell.sources import JsonlJournal, open_journal
-from replaykit.shell.sqlite import import_journal
 from replaykit.shell.stepping import diff_command, history, show
 from replaykit.wire import to_json_bytes
 
