@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_decode.py", "--records", "10000", "--rounds", "1", "--bulk"],
             ["bench_timetravel.py", "--records", "20000", "--keyframe", "100"],
             ["bench_cli.py", "--records", "20000"],
+            ["bench_debug.py", "--records", "20000"],
         ]
     else:
         runs = [
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_decode.py", "--bulk"],
             ["bench_timetravel.py", "--records", "100000", "1000000"],
             ["bench_cli.py"],
+            ["bench_debug.py"],
         ]
     failed = 0
     for run in runs:
