@@ -43,10 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=200_000)
     args = parser.parse_args(argv)
     path = str(journal(args.records))
+    searches = "find missing\ngoto 0\nfind rejected\nfind terminal\nfind checkpoint\nquit\n"
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as manifest:
-        base = session(path, manifest.name, "quit\n")
-        searches = "find missing\ngoto 0\nfind rejected\nfind terminal\nfind checkpoint\nquit\n"
-        with_finds = session(path, manifest.name, searches)
+        base = with_finds = float("inf")
+        for _ in range(3):  # interleaved, best of three: the machine's load varies
+            base = min(base, session(path, manifest.name, "quit\n"))
+            with_finds = min(with_finds, session(path, manifest.name, searches))
     spent = with_finds - base
     print(
         f"{args.records:,} records: session {base:.1f} s to read and fold; four searches over"

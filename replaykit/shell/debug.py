@@ -319,9 +319,11 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
     replay_config = args.config(settings)
     source = args.open()
     feed = Feed(source, progress=settings.progress, keep_locations=True)
-    # The command owns its process: it may freeze a long history out of the collector's
-    # way (a library caller decides that for itself).
-    timeline = Timeline(feed, replay_config, freeze_gc=None)
+    # The command owns its process: it freezes the history out of the collector's way
+    # once folded (a library caller decides that for itself). Without it, the young
+    # collection the fold's pause put off walks every kept state: 6 s of a 7 s session
+    # on 20k records with content checked.
+    timeline = Timeline(feed, replay_config, freeze_gc=True)
     locations = feed.locations if feed.locations is not None else []
     debugger = Debugger(timeline, write=settings.echo, unit=source.unit, locations=locations)
     settings.warn_torn_tail(source.torn_tail, feed.count)

@@ -28,8 +28,8 @@ to the permanent generation, which collections skip; but that is process-wide (e
 object the process tracks at that moment is frozen with it: still freed by reference
 counting, while cyclic garbage among them waits for ``gc.unfreeze()``), so a timeline
 does it only when its owner asks: ``freeze_gc=None`` calls ``gc.freeze()`` once the
-timeline holds ``AUTO_FREEZE_STATES`` (100,000) states that are not frozen yet (the
-``replaykit debug`` command does), ``freeze_gc=True`` after every fold, and
+timeline holds ``AUTO_FREEZE_STATES`` (100,000) states that are not frozen yet,
+``freeze_gc=True`` after every fold (the ``replaykit debug`` command does), and
 ``freeze_gc=False``, the default, never.
 """
 
