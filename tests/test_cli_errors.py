@@ -25,6 +25,7 @@ from cli_support import (
 )
 
 from replaykit.shell import cli
+from replaykit.shell.commands import replay as replay_command
 from replaykit.shell.exits import EXIT_TABLE
 
 
@@ -282,7 +283,7 @@ def test_internal_errors_exit_70_without_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(cli, "replay_fold", explode)
+    monkeypatch.setattr(replay_command, "replay_fold", explode)
     monkeypatch.delenv("REPLAYKIT_DEBUG", raising=False)
     assert cli.run(["replay", "example:crash-recovery"]) == 70
     err = capsys.readouterr().err

@@ -10,8 +10,8 @@ import pytest
 
 from replaykit import JournalRecord, ReplayConfig, ReplayMode, from_json, lint, to_json
 from replaykit.examples import path as example_path
-from replaykit.shell import cmd_minimize
 from replaykit.shell.cli import run
+from replaykit.shell.commands import minimize as cmd_minimize
 from replaykit.testing import builders as b
 from replaykit.testing.predicates import keep_predicate
 

@@ -16,11 +16,7 @@ from typing import Final
 
 import click
 
-from replaykit.model.ids import id_error
-from replaykit.replay import lint as lint_fold
-from replaykit.replay import replay as replay_fold
-from replaykit.shell.cmd_minimize import minimize
-from replaykit.shell.debug import debug
+from replaykit.shell.commands import COMMANDS
 from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.exits import (
     EXIT_DATA,
@@ -31,33 +27,17 @@ from replaykit.shell.exits import (
     EXIT_OK,
     EXIT_PIPE,
     EXIT_USAGE,
-    exit_codes_help,
 )
-from replaykit.shell.importer import import_journal
 from replaykit.shell.options import (
     EXIT_CODES_HELP,
-    JOURNAL_HELP,
-    Feed,
-    JournalArgs,
     Outcome,
     PipeClosed,
     Settings,
     color_wanted,
-    journal_arguments,
-    outcome_of,
 )
 from replaykit.shell.render import (
-    fault_json,
-    lint_json,
-    lint_text,
     one_line,
-    plural,
-    rejected_text,
-    verdict_text,
 )
-from replaykit.shell.sources import JsonlJournal, open_journal
-from replaykit.shell.stepping import diff_command, history, show
-from replaykit.wire import to_json_bytes
 
 __all__ = ["EXIT_CODES", "PROBLEM_EXIT_CODES", "main", "run"]
 
@@ -105,137 +85,8 @@ def main_group(context: click.Context, color: str) -> None:
     context.obj = Settings(color=color_wanted(color), progress=sys.stderr.isatty())
 
 
-_EPILOG: Final = JOURNAL_HELP + "\n\n" + EXIT_CODES_HELP
-_IMPORT_EPILOG: Final = """\b
-JOURNAL is a JSONL file (gzip when it ends in .gz), `-` for standard input, or
-example:NAME for a journal bundled with replaykit.
-
-""" + exit_codes_help(
-    (0, 64, 65, 66, 70, 74, 130),
-    {
-        0: "imported",
-        64: "usage error (unknown option, JOURNAL is already an SQLite database)",
-        65: "bad input data (undecodable line, torn tail, not gzip, empty journal),"
-        " DATABASE is not an SQLite database, or it already holds the run",
-    },
-)
-
-
-@main_group.command(epilog=_EPILOG)
-@journal_arguments
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the ReplayResult as JSON (wire bytes)."
-)
-@click.pass_obj
-def replay(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
-    """Replay JOURNAL strictly and print the verdict.
-
-    Says whether the run may resume and why not: each unsafe pending side effect with the
-    record that created it, each missing content ref, each delivery to reconcile and each
-    repair with its reason. The replay stops at the first rejected record (exit 2).
-    """
-    replay_config = args.config(settings)
-    source = args.open()
-    feed = Feed(source, progress=settings.progress)
-    folded = replay_fold(feed, replay_config)
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-    result = folded.value_or(None)
-    if result is not None:
-        if as_json:
-            settings.echo_bytes(to_json_bytes(result))
-        else:
-            settings.echo(verdict_text(result, records=feed.count, name=source.name))
-        return outcome_of(result)
-    fault = folded.failure()
-    if as_json:
-        settings.echo(
-            '{"rejected":'
-            + fault_json(fault, index=feed.count - 1, unit=source.unit, location=source.location)
-            + "}"
-        )
-    else:
-        settings.echo(
-            rejected_text(
-                fault,
-                unit=source.unit,
-                location=source.location,
-                records=feed.count,
-                name=source.name,
-            )
-        )
-    return Outcome.REJECTED
-
-
-@main_group.command(epilog=_EPILOG)
-@journal_arguments
-@click.option("--json", "as_json", is_flag=True, help="Print the faults and the verdict as JSON.")
-@click.pass_obj
-def lint(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
-    """List every record of JOURNAL that a replay rejects, then the verdict without them.
-
-    Each rejected record is shown with its line (or row), record id, seq, error kind and
-    message. Exit 2 when any record is rejected, else the exit code of `replay`.
-    """
-    replay_config = args.config(settings)
-    source = args.open()
-    feed = Feed(source, progress=settings.progress, keep_locations=True)
-    report = lint_fold(feed, replay_config)
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-    locations = list(feed.locations or ())
-    if as_json:
-        settings.echo(lint_json(report, unit=source.unit, locations=locations))
-    else:
-        settings.echo(lint_text(report, unit=source.unit, locations=locations, name=source.name))
-    return Outcome.REJECTED if report.faults else outcome_of(report.result)
-
-
-@main_group.command(
-    "import",
-    epilog=_IMPORT_EPILOG,
-)
-@click.argument("journal", metavar="JOURNAL")
-@click.argument("database", metavar="DATABASE")
-@click.option(
-    "--run-id",
-    metavar="RUN",
-    help="Store the records under this run id (default: the first record's).",
-)
-@click.option("--replace", is_flag=True, help="Replace the run if DATABASE already holds it.")
-@click.option("--allow-torn-tail", is_flag=True, help="Import the records before a torn last line.")
-@click.pass_obj
-def import_(
-    settings: Settings,
-    /,
-    journal: str,
-    database: str,
-    run_id: str | None,
-    replace: bool,
-    allow_torn_tail: bool,
-) -> None:
-    """Copy a JSONL JOURNAL into the SQLite DATABASE (see docs/cli.md for the layout).
-
-    A new DATABASE is built in a temporary file and renamed into place; an existing one
-    is changed in one transaction. Every record is decoded first, and nothing is written
-    unless all of them decode.
-    """
-    if run_id is not None and (problem := id_error(run_id)) is not None:
-        raise click.BadParameter(f"{run_id!r} is not a run id ({problem})", param_hint="--run-id")
-    source = open_journal(journal, allow_torn_tail=allow_torn_tail)
-    if not isinstance(source, JsonlJournal):
-        raise click.UsageError("import reads JSONL journals; JOURNAL is already an SQLite database")
-    summary = import_journal(source, database, run_id=run_id, replace=replace)
-    settings.warn_torn_tail(source.torn_tail, summary.records)
-    verb = "created" if summary.created else "updated"
-    settings.echo(
-        f"imported {plural(summary.records, 'record')} of run {summary.run_id}"
-        f" into {summary.database} ({verb})"
-    )
-
-
-for _command in (history, show, diff_command, debug):
-    _command.epilog = _EPILOG
+for _command in COMMANDS:
     main_group.add_command(_command)
-main_group.add_command(minimize)  # its own epilog: the --keep language
 
 
 def run(argv: Sequence[str] | None = None) -> int:

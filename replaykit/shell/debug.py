@@ -1,36 +1,28 @@
-"""``replaykit debug``: an interactive time-travel prompt over a journal's timeline.
+"""The session of ``replaykit debug``: a time-travel prompt over a journal's timeline.
 
 The prompt reads one command per line, from a terminal or from a pipe (so sessions can
 be scripted and tested): ``printf 'find pending\\nshow /pending_effects\\n' | replaykit
 debug run.jsonl``. Without a terminal each command is echoed after the prompt, so the
 output reads like the session would on screen. ``Debugger`` holds the position and
 answers one command at a time; it does no I/O of its own (output goes to ``write``).
+The command that runs it is ``replaykit.shell.commands.debug``.
 """
 
 from __future__ import annotations
 
 import shlex
-import sys
 from collections.abc import Callable, Sequence
 from typing import Final, final
-
-import click
 
 from replaykit.model import ReplayResult, ReplayStatus
 from replaykit.replay import ReplayState, finish
 from replaykit.replay.state import STATE_FIELDS
-from replaykit.shell.options import (
-    Feed,
-    JournalArgs,
-    Settings,
-    journal_arguments,
-)
 from replaykit.shell.render import verdict_text
 from replaykit.shell.stepping import json_text, patch_text, payload_name, select, step_line
 from replaykit.timetravel import Step, Timeline, mentions, snapshot
 from replaykit.wire import to_data, to_json
 
-__all__ = ["FINDERS", "HELP", "Debugger", "debug"]
+__all__ = ["FINDERS", "HELP", "PROMPT", "Debugger"]
 
 #: ``find NAME`` for what the state or step shows: no verdict needed.
 FINDERS: Final[dict[str, tuple[str, Callable[[Step], bool]]]] = {
@@ -301,66 +293,4 @@ _COMMANDS: Final[dict[str, Callable[[Debugger, list[str]], None]]] = {
     "?": Debugger._help,
 }
 
-_PROMPT: Final = "(replaykit) "
-
-
-@click.command()
-@journal_arguments
-@click.pass_obj
-def debug(settings: Settings, args: JournalArgs, /) -> None:
-    """Step through the replay of JOURNAL at a prompt: next, back, goto, find, show, diff.
-
-    Reads commands from standard input, one per line: from the terminal, or piped in
-    (for scripts). Type `help` at the prompt for the commands. Ends at `quit` or at the
-    end of input; piped sessions exit 64 if any command failed.
-    """
-    if args.journal == "-":
-        raise click.UsageError("debug reads its commands from standard input; JOURNAL cannot be -")
-    replay_config = args.config(settings)
-    source = args.open()
-    feed = Feed(source, progress=settings.progress, keep_locations=True)
-    # The command owns its process: it freezes the history out of the collector's way
-    # once folded (a library caller decides that for itself). Without it, the young
-    # collection the fold's pause put off walks every kept state: 6 s of a 7 s session
-    # on 20k records with content checked.
-    timeline = Timeline(feed, replay_config, freeze_gc=True)
-    locations = feed.locations if feed.locations is not None else []
-    debugger = Debugger(timeline, write=settings.echo, unit=source.unit, locations=locations)
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-    faults = len(timeline.faults())
-    settings.echo(
-        f"{source.name}: {feed.count} records, steps 0 to {debugger.last}"
-        f"{f', {faults} rejected' if faults else ''}; type help for commands"
-    )
-    debugger.go(0)
-    interactive = sys.stdin.isatty()
-    while True:
-        try:
-            line = input(_PROMPT) if interactive else _read_piped(settings)
-        except EOFError:
-            break
-        except KeyboardInterrupt:  # Ctrl-C at the prompt: a new prompt (Ctrl-D leaves)
-            if not interactive:
-                raise
-            settings.echo("")
-            continue
-        if line is None:
-            break
-        try:
-            if not debugger.handle(line):
-                break
-        except KeyboardInterrupt:  # Ctrl-C during a command: back to the prompt
-            if not interactive:
-                raise
-            settings.echo("interrupted")
-    if debugger.failed and not interactive:
-        raise click.ClickException(f"{debugger.failed} debug command(s) failed")
-
-
-def _read_piped(settings: Settings) -> str | None:
-    line = sys.stdin.readline()
-    if not line:
-        return None
-    command = line.rstrip("\r\n")
-    settings.echo(_PROMPT + command)
-    return command
+PROMPT: Final = "(replaykit) "

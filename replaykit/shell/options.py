@@ -68,6 +68,9 @@ JOURNAL is a JSONL file (gzip when it ends in .gz), an SQLite database
 journal bundled with replaykit (example:crash-recovery,
 example:output-delivery-mixed, example:tool-run-completed)."""
 
+#: The epilog of every command that reads a journal: what JOURNAL is, the exit codes.
+EPILOG: Final = JOURNAL_HELP + "\n\n" + EXIT_CODES_HELP
+
 
 class Outcome(enum.Enum):
     """How a fold ended, for the exit code."""

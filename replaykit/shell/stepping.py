@@ -1,10 +1,11 @@
-"""``replaykit history``, ``show`` and ``diff``: the fold step by step.
+"""The fold step by step, for ``replaykit history``, ``show``, ``diff`` and ``debug``.
 
 Steps are numbered as the timeline's states are (``replaykit.timetravel``): step ``k``
 applied the ``k``-th record and left state ``k``; step 0 is the initial state. The fold
 is lenient, as in ``lint`` and ``Timeline``: a rejected record is a step whose state is
-the fault's state. These commands stream (one state at a time, plus what they show), so
-they work on journals of any length; ``debug`` keeps a whole ``Timeline`` instead.
+the fault's state. The commands (``replaykit.shell.commands``) stream (one state at a
+time, plus what they show), so they work on journals of any length; ``debug`` keeps a
+whole ``Timeline`` instead.
 """
 
 from __future__ import annotations
@@ -18,28 +19,19 @@ import click
 import orjson
 
 from replaykit.model import JournalRecord, OtherPayload
-from replaykit.replay import ReplayConfig, finish, fold_steps, initial_state, pause_gc
-from replaykit.shell.options import (
-    Feed,
-    JournalArgs,
-    Settings,
-    journal_arguments,
-)
-from replaykit.shell.render import one_line, verdict_text
-from replaykit.timetravel import Operation, Step, parse_pointer, snapshot
+from replaykit.replay import ReplayConfig, fold_steps, initial_state, pause_gc
+from replaykit.shell.render import one_line
+from replaykit.timetravel import Operation, Step, parse_pointer
 from replaykit.timetravel import diff as state_diff
-from replaykit.wire import to_data, to_json
 
 __all__ = [
     "change_summary",
-    "diff_command",
-    "history",
     "json_text",
     "patch_text",
     "payload_name",
     "pick",
     "select",
-    "show",
+    "step_json",
     "step_line",
     "walk",
 ]
@@ -174,35 +166,7 @@ def patch_text(ops: Sequence[Operation]) -> str:
     return "\n".join(lines)
 
 
-@click.command()
-@journal_arguments
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per step (JSON Lines).")
-@click.pass_obj
-def history(settings: Settings, args: JournalArgs, /, as_json: bool) -> None:
-    """One line per step of JOURNAL: what each record did to the replay state.
-
-    Each line shows the step, the line (or row), seq, record kind, payload type, the
-    outcome (accepted or rejected, with the error) and a summary of what changed:
-    +pending/-pending effect, +repair KIND, +unsafe effect, +missing REF, +intent,
-    +result, +dedupe, +reconciliation, terminal STATUS, checkpoint ID. With --json each
-    step carries its full RFC 6902 patch.
-    """
-    replay_config = args.config(settings)
-    source = args.open()
-    previous: Step | None = None
-    feed = Feed(source, progress=False)
-    for current in walk(feed, replay_config):
-        location = source.location if current.index else 0
-        if as_json:
-            if current.record is not None and previous is not None:
-                settings.echo(_step_json(current, previous, source.unit, location))
-        elif current.index:
-            settings.echo(step_line(current, previous, unit=source.unit, location=location))
-        previous = current
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-
-
-def _step_json(current: Step, previous: Step, unit: str, location: int) -> str:
+def step_json(current: Step, previous: Step, unit: str, location: int) -> str:
     record = current.record
     assert record is not None
     fault = current.fault
@@ -259,83 +223,3 @@ def pick(
             message = f"no step {k}: {name} has steps 0 to {total - 1}"
             raise click.BadParameter(message, param_hint=hint)
     return picked
-
-
-@click.command()
-@journal_arguments
-@click.option(
-    "--at", "at", type=int, required=True, help="The step (0: initial state; -1: the last)."
-)
-@click.option(
-    "--path",
-    "pointer",
-    default="",
-    metavar="POINTER",
-    help="Show only this part (a JSON Pointer into the state, or the verdict with --result).",
-)
-@click.option(
-    "--result", "as_result", is_flag=True, help="Show the verdict after the step instead."
-)
-@click.option("--json", "as_json", is_flag=True, help="Compact JSON (the snapshot form).")
-@click.pass_obj
-def show(
-    settings: Settings,
-    args: JournalArgs,
-    /,
-    at: int,
-    pointer: str,
-    as_result: bool,
-    as_json: bool,
-) -> None:
-    """The replay state after step N of JOURNAL, in snapshot form (or the verdict).
-
-    Step 0 is the initial state, step k the state after the k-th record, -1 the last.
-    """
-    replay_config = args.config(settings)
-    source = args.open()
-    feed = Feed(source, progress=settings.progress)
-    current = pick(walk(feed, replay_config), [at], source.name)[at]
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-    if as_result and not pointer:
-        result = finish(current.state)
-        settings.echo(to_json(result) if as_json else verdict_text(result, records=current.index))
-        return
-    try:
-        whole = to_data(finish(current.state)) if as_result else snapshot(current.state)
-        value = select(whole, pointer)
-    except (KeyError, ValueError) as error:
-        raise click.BadParameter(
-            f"{pointer!r}: nothing there ({error})", param_hint="--path"
-        ) from None
-    settings.echo(json_text(value, compact=as_json))
-
-
-@click.command("diff")
-@journal_arguments
-@click.option("--from", "start", type=int, default=0, show_default=True, help="The earlier step.")
-@click.option(
-    "--to", "stop", type=int, default=-1, show_default=True, help="The later step (-1: the last)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the RFC 6902 JSON Patch.")
-@click.pass_obj
-def diff_command(
-    settings: Settings,
-    args: JournalArgs,
-    /,
-    start: int,
-    stop: int,
-    as_json: bool,
-) -> None:
-    """What changed in the replay state of JOURNAL between step A and step B.
-
-    Prints one operation per line (+ add, - remove, ~ replace, with JSON Pointer paths
-    into the snapshot form), or with --json the RFC 6902 patch that turns state A into
-    state B.
-    """
-    replay_config = args.config(settings)
-    source = args.open()
-    feed = Feed(source, progress=settings.progress)
-    steps = pick(walk(feed, replay_config), [start, stop], source.name, "--from/--to")
-    settings.warn_torn_tail(source.torn_tail, feed.count)
-    ops = state_diff(steps[start].state, steps[stop].state)
-    settings.echo(json_text(ops, compact=True) if as_json else patch_text(ops))

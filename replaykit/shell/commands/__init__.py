@@ -1,0 +1,39 @@
+"""The ``replaykit`` commands, one module each (as click's own examples are laid out).
+
+Each module holds one click command with its options; what several commands share
+lives beside this package: the journal options and settings (``shell.options``), the
+renderers (``shell.render``), the step-by-step helpers (``shell.stepping``), the
+debugger's session (``shell.debug``). ``shell.cli`` puts the commands in one group and
+turns their outcomes and errors into exit codes.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import click
+
+from replaykit.shell.commands import (
+    debug,
+    diff,
+    history,
+    import_,
+    lint,
+    minimize,
+    replay,
+    show,
+)
+
+__all__ = ["COMMANDS", "debug", "diff", "history", "import_", "lint", "minimize", "replay", "show"]
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS: Final[tuple[click.Command, ...]] = (
+    replay.replay,
+    lint.lint,
+    history.history,
+    show.show,
+    diff.diff_command,
+    debug.debug,
+    minimize.minimize,
+    import_.import_,
+)
