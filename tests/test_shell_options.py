@@ -12,8 +12,10 @@ from cli_support import example_lines, write_lines
 
 from replaykit.model import MissingContentPolicy, ReplayMode
 from replaykit.shell import JsonlJournal
-from replaykit.shell import options as options_module
-from replaykit.shell.options import Feed, Settings, build_config, color_wanted
+from replaykit.shell import progress as progress_module
+from replaykit.shell.options import build_config
+from replaykit.shell.output import Settings, color_wanted
+from replaykit.shell.progress import Feed
 
 
 class _Terminal(io.StringIO):
@@ -38,7 +40,7 @@ def test_progress_bar_only_on_a_terminal_and_for_long_journals(
     monkeypatch.setattr(sys, "stderr", terminal)
     assert len(list(Feed(JsonlJournal(journal), progress=True))) == 11
     assert terminal.getvalue() == ""  # a short journal: no bar
-    monkeypatch.setattr(options_module, "_PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(progress_module, "_PROGRESS_MIN_BYTES", 0)
     assert len(list(Feed(JsonlJournal(journal), progress=True))) == 11
     assert "replaying" in terminal.getvalue() and "100%" in terminal.getvalue()
     piped = io.StringIO()

@@ -28,13 +28,8 @@ from replaykit.shell.exits import (
     EXIT_PIPE,
     EXIT_USAGE,
 )
-from replaykit.shell.options import (
-    EXIT_CODES_HELP,
-    Outcome,
-    PipeClosed,
-    Settings,
-    color_wanted,
-)
+from replaykit.shell.options import EXIT_CODES_HELP
+from replaykit.shell.output import Outcome, PipeClosed, Settings, color_wanted
 from replaykit.shell.render import (
     one_line,
 )

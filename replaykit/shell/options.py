@@ -1,35 +1,28 @@
-"""What the commands share: options, the replay configuration, output and progress.
+"""The options the commands share: the journal, its run, content and the replay mode.
 
-Commands report how a fold ended as an ``Outcome`` (or ``None`` when they just showed
-something); ``replaykit.shell.cli`` turns outcomes and errors into exit codes, in one
-place.
+``journal_arguments`` gives a command every one of them as one ``JournalArgs``, which
+opens the journal and builds the ``ReplayConfig``. What commands write (``Settings``,
+``Outcome``) is ``shell.output``; the progress bar over a journal (``Feed``) is
+``shell.progress``.
 """
 
 from __future__ import annotations
 
-import array
-import enum
 import functools
-import os
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast, final
 
 import attrs
 import click
 
 from replaykit.model import (
-    JournalRecord,
     MissingContentPolicy,
     ReplayMode,
-    ReplayResult,
-    ReplayStatus,
 )
 from replaykit.replay import ReplayConfig
 from replaykit.shell.content import ContentStore, DirectoryContent, ManifestContent, SqliteContent
-from replaykit.shell.errors import SourceError
 from replaykit.shell.exits import exit_codes_help
-from replaykit.shell.render import one_line
+from replaykit.shell.output import Settings
 from replaykit.shell.sources import JournalSource, open_journal
 from replaykit.shell.sqlite import SqliteJournal
 
@@ -37,17 +30,12 @@ __all__ = [
     "EXIT_CODES_HELP",
     "JOURNAL_HELP",
     "MODES",
-    "Feed",
     "JournalArgs",
-    "Outcome",
-    "PipeClosed",
-    "Settings",
     "build_config",
     "config_options",
     "journal_arguments",
     "journal_options",
     "open_source",
-    "outcome_of",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,60 +58,6 @@ example:output-delivery-mixed, example:tool-run-completed)."""
 
 #: The epilog of every command that reads a journal: what JOURNAL is, the exit codes.
 EPILOG: Final = JOURNAL_HELP + "\n\n" + EXIT_CODES_HELP
-
-
-class Outcome(enum.Enum):
-    """How a fold ended, for the exit code."""
-
-    COMPLETE = "complete"
-    REPAIR_NEEDED = "repair_needed"
-    REJECTED = "rejected"
-
-
-def outcome_of(result: ReplayResult) -> Outcome:
-    """``COMPLETE`` when nothing needs repair (resume is then always allowed)."""
-    if result.status is ReplayStatus.COMPLETE and result.resume_allowed:
-        return Outcome.COMPLETE
-    return Outcome.REPAIR_NEEDED
-
-
-class PipeClosed(Exception):
-    """Standard output was closed by its reader (``| head``)."""
-
-
-@final
-@attrs.frozen
-class Settings:
-    """Options of the ``replaykit`` group, passed to every command as ``ctx.obj``."""
-
-    color: bool = False
-    progress: bool = False
-
-    def echo(self, text: str = "") -> None:
-        """Write a line of output (coloured only when ``color``)."""
-        try:
-            click.echo(text, color=self.color)
-        except BrokenPipeError:
-            raise PipeClosed from None
-
-    def echo_bytes(self, data: bytes) -> None:
-        """Write one line of raw UTF-8 output (JSON), without copying it into a ``str``."""
-        try:
-            sys.stdout.flush()  # keep the order of earlier lines
-            sys.stdout.buffer.write(data + b"\n")
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:
-            raise PipeClosed from None
-
-    def note(self, text: str) -> None:
-        """Write a note on standard error."""
-        click.echo(f"replaykit: {text}", err=True, color=False)
-
-    def warn_torn_tail(self, tail: SourceError | None, records: int) -> None:
-        """Say on standard error that a torn last line was skipped (if one was)."""
-        if tail is not None:
-            used = f"{records} record{'' if records == 1 else 's'}"
-            self.note(f"warning: {one_line(str(tail))}; skipped it and used the {used} before it")
 
 
 def journal_options(function: F) -> F:
@@ -270,70 +204,3 @@ def journal_arguments(function: F) -> F:
         return function(*args, given, **options)
 
     return journal_options(config_options(cast(F, command)))
-
-
-_PROGRESS_EVERY: Final = 4096
-_PROGRESS_MIN_BYTES: Final = 4 * 1024 * 1024
-_PROGRESS_MIN_ROWS: Final = 20_000
-
-
-@final
-class Feed:
-    """The records of a source, counted, with their locations and a progress bar.
-
-    The bar is drawn on standard error only when ``progress`` is on (it is a terminal)
-    and the journal is long.
-    """
-
-    def __init__(self, source: JournalSource, *, progress: bool, keep_locations: bool = False):
-        self.source = source
-        self.count = 0
-        self.progress = progress
-        self.locations: array.array[int] | None = array.array("q") if keep_locations else None
-
-    def __iter__(self) -> Iterator[JournalRecord]:
-        records = iter(self.source)
-        for record in self._plain(records):
-            yield record
-            if self.progress and self.count == 1:
-                yield from self._with_bar(records)
-                return
-
-    def _with_bar(self, records: Iterator[JournalRecord]) -> Iterator[JournalRecord]:
-        done, total = self.source.progress()
-        minimum = _PROGRESS_MIN_BYTES if self.source.unit == "line" else _PROGRESS_MIN_ROWS
-        if total is None or total < minimum or not sys.stderr.isatty():
-            yield from self._plain(records)
-            return
-        with click.progressbar(
-            length=total, label="replaying", file=sys.stderr, show_pos=False
-        ) as bar:
-            bar.update(done)
-            shown = done
-            for record in self._plain(records):
-                yield record
-                if self.count % _PROGRESS_EVERY == 0:
-                    done, _ = self.source.progress()
-                    bar.update(done - shown)
-                    shown = done
-            bar.update(total - shown)
-
-    def _plain(self, records: Iterator[JournalRecord]) -> Iterator[JournalRecord]:
-        locations = self.locations
-        for record in records:
-            self.count += 1
-            if locations is not None:
-                locations.append(self.source.location)
-            yield record
-
-
-def color_wanted(choice: str) -> bool:
-    """Whether to colour standard output: ``always``, ``never``, or ``auto``.
-
-    ``auto`` colours only a terminal, and never when ``NO_COLOR`` is set (non-empty).
-    """
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()

@@ -7,7 +7,9 @@ import sys
 import click
 
 from replaykit.shell.debug import PROMPT, Debugger
-from replaykit.shell.options import EPILOG, Feed, JournalArgs, Settings, journal_arguments
+from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
+from replaykit.shell.output import Settings
+from replaykit.shell.progress import Feed
 from replaykit.timetravel import Timeline
 
 __all__ = ["debug"]

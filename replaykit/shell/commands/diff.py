@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from replaykit.shell.options import EPILOG, Feed, JournalArgs, Settings, journal_arguments
+from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
+from replaykit.shell.output import Settings
+from replaykit.shell.progress import Feed
 from replaykit.shell.stepping import json_text, patch_text, pick, walk
 from replaykit.timetravel import diff as state_diff
 

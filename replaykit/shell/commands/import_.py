@@ -9,7 +9,7 @@ import click
 from replaykit.model.ids import id_error
 from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.importer import import_journal
-from replaykit.shell.options import Settings
+from replaykit.shell.output import Settings
 from replaykit.shell.render import plural
 from replaykit.shell.sources import JsonlJournal, open_journal
 

@@ -19,13 +19,9 @@ from returns.result import Failure
 
 from replaykit.model import JournalRecord
 from replaykit.shell.exits import exit_codes_help
-from replaykit.shell.options import (
-    JOURNAL_HELP,
-    Feed,
-    JournalArgs,
-    Settings,
-    journal_arguments,
-)
+from replaykit.shell.options import JOURNAL_HELP, JournalArgs, journal_arguments
+from replaykit.shell.output import Settings
+from replaykit.shell.progress import Feed
 from replaykit.testing import minimize as minimize_records
 from replaykit.testing.predicates import keep_predicate
 from replaykit.wire import to_json

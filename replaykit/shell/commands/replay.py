@@ -5,15 +5,9 @@ from __future__ import annotations
 import click
 
 from replaykit.replay import replay as replay_fold
-from replaykit.shell.options import (
-    EPILOG,
-    Feed,
-    JournalArgs,
-    Outcome,
-    Settings,
-    journal_arguments,
-    outcome_of,
-)
+from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
+from replaykit.shell.output import Outcome, Settings, outcome_of
+from replaykit.shell.progress import Feed
 from replaykit.shell.render import fault_json, rejected_text, verdict_text
 from replaykit.wire import to_json_bytes
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from replaykit.replay import finish
-from replaykit.shell.options import EPILOG, Feed, JournalArgs, Settings, journal_arguments
+from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
+from replaykit.shell.output import Settings
+from replaykit.shell.progress import Feed
 from replaykit.shell.render import verdict_text
 from replaykit.shell.stepping import json_text, pick, select, walk
 from replaykit.timetravel import snapshot
