@@ -15,8 +15,8 @@ from typing import Any, Final
 
 import attrs
 
-from replaykit.model._wirespec import WIRE_KEY, Presence
-from replaykit.model.shapes import SHAPES, Enum, Kind, Struct, Union
+from replaykit.model._wirespec import Presence
+from replaykit.model.shapes import SHAPES, Enum, Kind, Struct, Union, struct_of
 from replaykit.model.shapes._dsl import U8
 
 __all__ = ["REPEAT", "Slot", "dumps", "json_path", "mutations", "slots"]
@@ -36,11 +36,7 @@ class Slot:
 def slots(data: Any, kind: Kind, path: tuple[str | int, ...]) -> Iterator[Slot]:
     """Every field of ``data`` (of ``kind``) with its table row, depth first."""
     if isinstance(kind, type) and attrs.has(kind):
-        rows = [
-            (f.metadata.get("wire_name", f.name), *f.metadata[WIRE_KEY])
-            for f in attrs.fields(kind)
-            if WIRE_KEY in f.metadata
-        ]
+        rows = [(f.key, f.kind, f.presence) for f in struct_of(kind).fields]
         yield from _struct_slots(data, rows, path)
         return
     shape = SHAPES.get(kind) if isinstance(kind, str) else None

@@ -39,7 +39,7 @@ from replaykit import (
 )
 from replaykit.model import OtherPayload, TurnLifecycleRecord
 from replaykit.model._wirespec import WIRE_KEY
-from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union, struct_of
 from replaykit.testing.strategies import ignored_payload_data
 from replaykit.wire import codec
 from replaykit.wire.codec import from_json_exact
@@ -93,12 +93,7 @@ def _kind_name(kind: Kind) -> str:
 
 
 def _model_fields(cls: type) -> list[tuple[str, str, str]]:
-    return [
-        (f.metadata.get("wire_name", f.name), _kind_name(f.metadata[WIRE_KEY][0]), p.value)
-        for f in attrs.fields(cls)
-        if WIRE_KEY in f.metadata
-        for p in [f.metadata[WIRE_KEY][1]]
-    ]
+    return [(f.key, _kind_name(f.kind), f.presence.value) for f in struct_of(cls).fields]
 
 
 @pytest.mark.skipif(not SPEC.exists(), reason="the specification is not beside the checkout")

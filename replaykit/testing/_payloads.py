@@ -16,8 +16,8 @@ import attrs
 from hypothesis import strategies as st
 
 from replaykit.model import OtherPayload
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
-from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
+from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, Presence
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union, struct_of
 from replaykit.model.shapes._dsl import U8
 from replaykit.wire import from_data
 
@@ -80,12 +80,7 @@ def _merge(parts: tuple[dict[str, Any], ...]) -> dict[str, Any]:
 
 
 def _model(cls: type) -> st.SearchStrategy[dict[str, Any]]:
-    fields = []
-    for field in attrs.fields(cls):
-        if WIRE_KEY in field.metadata:
-            kind, presence = field.metadata[WIRE_KEY]
-            fields.append((field.metadata.get("wire_name", field.name), kind, presence))
-    return _struct(fields)
+    return _struct([(f.key, f.kind, f.presence) for f in struct_of(cls).fields])
 
 
 def _union(shape: Union) -> st.SearchStrategy[dict[str, Any]]:

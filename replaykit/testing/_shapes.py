@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
-from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union
+from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, Presence
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union, struct_of
 from replaykit.model.shapes._dsl import U8
 
 __all__ = ["minimal_payload_data"]
@@ -31,12 +31,7 @@ def _value(kind: Kind, key: str) -> Any:
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return next(iter(kind)).value
     if isinstance(kind, type) and attrs.has(kind):
-        fields = [
-            (f.metadata.get("wire_name", f.name), *f.metadata[WIRE_KEY])
-            for f in attrs.fields(kind)
-            if WIRE_KEY in f.metadata
-        ]
-        return _fields(fields)
+        return _fields([(f.key, f.kind, f.presence) for f in struct_of(kind).fields])
     shape = SHAPES[str(kind)]
     if isinstance(shape, Enum):
         return shape.values[0]

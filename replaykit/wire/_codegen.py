@@ -31,6 +31,7 @@ from replaykit.model._wirespec import (
 )
 from replaykit.model.ids import MAX_ID_LEN, id_error
 from replaykit.model.refs import CorrelationEntry, DestinationRef, EntityRef, PolicyRef, SourceRef
+from replaykit.model.shapes._dsl import U8
 from replaykit.wire._json import Bad, DupDict, Float
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Namespace",
     "bad_value",
     "check_object",
+    "check_uint",
     "construct",
     "describe",
     "generate",
@@ -48,8 +50,8 @@ __all__ = [
 ]
 
 MISSING: Final = object()
-UINT_MAX: Final = {U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
-_UINT_NAME: Final = {U16: "16", U32: "32", U64: "64"}
+UINT_MAX: Final = {U8: 2**8 - 1, U16: 2**16 - 1, U32: 2**32 - 1, U64: 2**64 - 1}
+_UINT_NAME: Final = {U8: "8", U16: "16", U32: "32", U64: "64"}
 
 
 def describe(value: Any) -> str:
@@ -103,7 +105,7 @@ def _check_id(value: Any, key: str | int) -> str:
     return value
 
 
-def _check_uint(value: Any, kind: str, key: str | int) -> int:
+def check_uint(value: Any, kind: str, key: str | int) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0 or value > UINT_MAX[kind]:
             raise Bad(f"integer {value} is out of range for u{_UINT_NAME[kind]}", key)
@@ -173,7 +175,7 @@ class Namespace:
             "bad_value": bad_value,
             "check_object": check_object,
             "_check_id": _check_id,
-            "_check_uint": _check_uint,
+            "_check_uint": check_uint,
             "_check_enum": _check_enum,
             "_list": _list,
             "_ids": _ids,

@@ -22,19 +22,17 @@ from typing import Any, Final
 
 import attrs
 
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
+from replaykit.model._wirespec import BOOL, ID, STR, Presence
 from replaykit.model.ids import id_error
-from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Field, Kind, Struct, Union
-from replaykit.model.shapes._dsl import U8
-from replaykit.wire._codegen import MISSING, bad_value, check_object
-from replaykit.wire._json import Bad, Float
+from replaykit.model.shapes import PAYLOADS, SHAPES, Enum, Kind, Struct, Union, struct_of
+from replaykit.wire._codegen import MISSING, UINT_MAX, bad_value, check_object, check_uint
+from replaykit.wire._json import Bad
 
 __all__ = ["Check", "Compiler"]
 
 #: parsed JSON -> canonical JSON data (raises ``Bad``)
 Check = Callable[[Any], Any]
 
-_UINT: Final = {U8: 8, U16: 16, U32: 32, U64: 64}
 _REQUIRED, _OPTIONAL, _NULLABLE, _LIST, _LIST_REQUIRED = range(5)
 _PRESENCE: Final = {
     Presence.REQUIRED: _REQUIRED,
@@ -67,17 +65,13 @@ def _bool(value: Any) -> Any:
     return value
 
 
-def _uint(bits: int) -> Check:
-    top = 2**bits - 1
+def _uint(kind: str) -> Check:
+    top = UINT_MAX[kind]
 
     def check(value: Any) -> Any:
-        if value.__class__ is int:
-            if 0 <= value <= top:
-                return value
-            raise Bad(f"integer {value} is out of range for u{bits}")
-        if value.__class__ is Float and value.big_integer():
-            raise Bad(f"integer {value.short()} is out of range for u{bits}")
-        raise bad_value(value, f"an unsigned {bits}-bit integer", "$")
+        if value.__class__ is int and 0 <= value <= top:
+            return value
+        return check_uint(value, kind, "$")
 
     return check
 
@@ -111,7 +105,7 @@ class Compiler:
             STR: _str,
             ID: _id,
             BOOL: _bool,
-            **{kind: _uint(bits) for kind, bits in _UINT.items()},
+            **{kind: _uint(kind) for kind in UINT_MAX},
         }
 
     def kind(self, kind: Kind) -> Check:
@@ -132,7 +126,7 @@ class Compiler:
         if isinstance(kind, type) and attrs.has(kind):
             # A model record (EntityRef, EffectIntent ...): its wire metadata is a table
             # of the same kind, so it is checked the same way, without building objects.
-            return self.struct(_model_struct(kind), frozenset())
+            return self.struct(struct_of(kind), frozenset())
         if not isinstance(kind, str):
             raise TypeError(f"{kind!r} is not a shape kind")
         shape = SHAPES[kind]
@@ -259,16 +253,6 @@ class Compiler:
             return out
 
         return check
-
-
-def _model_struct(cls: type) -> Struct:
-    """The table of a model record, from its attrs wire metadata."""
-    fields = []
-    for field in attrs.fields(cls):
-        if WIRE_KEY in field.metadata:
-            kind, presence = field.metadata[WIRE_KEY]
-            fields.append(Field(field.metadata.get("wire_name", field.name), kind, presence))
-    return Struct(cls.__name__, tuple(fields))
 
 
 def _variant(data: dict[str, Any], key: str, variants: dict[str, Any], choices: str) -> str:

@@ -212,10 +212,9 @@ def dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def other_payload(canonical: dict[str, Any], json: bytes | None = None) -> OtherPayload:
-    """The ``OtherPayload`` of a checked payload's canonical data (``type`` first);
-    ``json`` is its encoding when the caller has it already."""
-    return OtherPayload(type=canonical["type"], json=json or dumps(canonical))
+def other_payload(canonical: dict[str, Any]) -> OtherPayload:
+    """The ``OtherPayload`` of a checked payload's canonical data (``type`` first)."""
+    return OtherPayload(type=canonical["type"], json=dumps(canonical))
 
 
 def _enc_payload(prefix: str) -> Callable[[Any], Any]:

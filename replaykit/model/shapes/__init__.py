@@ -28,6 +28,16 @@ from replaykit.model.shapes import (  # noqa: F401  (each module declares its ta
     subagents,
     tool,
 )
-from replaykit.model.shapes._dsl import PAYLOADS, SHAPES, Enum, Field, Kind, Shape, Struct, Union
+from replaykit.model.shapes._dsl import (
+    PAYLOADS,
+    SHAPES,
+    Enum,
+    Field,
+    Kind,
+    Shape,
+    Struct,
+    Union,
+    struct_of,
+)
 
-__all__ = ["PAYLOADS", "SHAPES", "Enum", "Field", "Kind", "Shape", "Struct", "Union"]
+__all__ = ["PAYLOADS", "SHAPES", "Enum", "Field", "Kind", "Shape", "Struct", "Union", "struct_of"]

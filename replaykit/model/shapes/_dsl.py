@@ -28,7 +28,7 @@ from typing import Final, Literal, TypeAlias, final
 
 import attrs
 
-from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, Presence
+from replaykit.model._wirespec import BOOL, ID, STR, U16, U32, U64, WIRE_KEY, Presence
 
 __all__ = [
     "BOOL",
@@ -55,6 +55,7 @@ __all__ = [
     "payload",
     "req",
     "struct",
+    "struct_of",
     "vec",
     "vec_req",
 ]
@@ -194,6 +195,18 @@ def adjacent(name: str, variants: dict[str, Body]) -> Union:
 def external(name: str, variants: dict[str, Body]) -> Union:
     """Declare an externally tagged union (serde's default: a single-key object)."""
     return _union(name, "external", "", variants)
+
+
+def struct_of(cls: type) -> Struct:
+    """The table of a model record (an attrs class), from its wire metadata: the shape
+    tables refer to ``EntityRef``, ``EffectIntent`` ... and are read as one kind of table.
+    Not registered in ``SHAPES``."""
+    fields = []
+    for field in attrs.fields(cls):
+        if WIRE_KEY in field.metadata:
+            kind, presence = field.metadata[WIRE_KEY]
+            fields.append(Field(field.metadata.get("wire_name", field.name), kind, presence))
+    return Struct(cls.__name__, tuple(fields))
 
 
 def payload(tag: str, root: str) -> None:
