@@ -115,9 +115,10 @@ def test_empty_standard_input_is_bad_input() -> None:
     assert_clean_failure(run_cli("replay", "-", stdin=b""), 65, "<stdin>", "empty journal")
 
 
-def test_directory_given_as_journal(tmp_path: Path) -> None:
+def test_directory_that_is_no_store(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
     run = run_cli("replay", tmp_path)
-    assert_clean_failure(run, 66, str(tmp_path), "is a directory")
+    assert_clean_failure(run, 65, str(tmp_path), "unknown store layout", "found: notes.txt")
 
 
 def test_missing_journal(tmp_path: Path) -> None:
@@ -155,7 +156,7 @@ def test_sqlite_database_without_the_table(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE other (x)")
     with unchanged(database):
         run = run_cli("replay", database)
-    assert_clean_failure(run, 65, str(database), "no table 'journal_records'")
+    assert_clean_failure(run, 65, str(database), "unknown database layout", "(found: other)")
 
 
 def test_sqlite_row_that_does_not_decode_names_the_row(tmp_path: Path) -> None:
@@ -179,7 +180,7 @@ def test_several_runs_need_a_run_id(tmp_path: Path) -> None:
         ambiguous = run_cli("replay", database)
         unknown = run_cli("replay", database, "--run-id", "run.nope")
         chosen = run_cli("replay", database, "--run-id", "run.example.tool", "--json")
-    assert_clean_failure(ambiguous, 64, "several runs", "--run-id")
+    assert_clean_failure(ambiguous, 64, "holds 2 runs", "'run.example.crash'", "--run")
     assert_clean_failure(unknown, 65, "run.nope", "run.example.crash")
     assert chosen.out == run_cli("replay", "example:tool-run-completed", "--json").out
 

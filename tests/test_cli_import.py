@@ -29,7 +29,8 @@ def test_import_then_replay_gives_the_same_bytes(tmp_path: Path) -> None:
     database = tmp_path / "runs.sqlite"
     run = run_cli("import", "example:output-delivery-mixed", database)
     assert run.code == 0
-    assert "imported 16 records of run run.example.output" in run.text and "(created)" in run.text
+    assert "imported 16 records of run run.example.output" in run.text
+    assert "(created, replaykit SQLite layout)" in run.text
     for mode in ("audit", "resume", "repair"):
         from_db = run_cli("replay", database, "--mode", mode, "--json")
         from_file = run_cli("replay", "example:output-delivery-mixed", "--mode", mode, "--json")
@@ -83,7 +84,7 @@ def test_import_refuses_to_overwrite_a_run_unless_told(tmp_path: Path) -> None:
         again = run_cli("import", "example:crash-recovery", database)
     assert_clean_failure(again, 65, str(database), "already holds 11 records", "--replace")
     replaced = run_cli("import", "example:crash-recovery", database, "--replace")
-    assert replaced.code == 0 and "(updated)" in replaced.text
+    assert replaced.code == 0 and "(updated, replaykit SQLite layout)" in replaced.text
     other = run_cli("import", "example:tool-run-completed", database, "--run-id", "run.other")
     assert other.code == 0
     chosen = run_cli("replay", database, "--run-id", "run.other", "--json")

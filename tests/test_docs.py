@@ -243,7 +243,8 @@ INSTALL_AND_VERDICT = (
     ".venv/bin/replaykit replay example:crash-recovery"
 )
 INSTALL_AND_TEST = (
-    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    "bash .ci/system-deps && python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
+    " && .venv/bin/python -m pytest"
 )
 
 

@@ -23,27 +23,28 @@ from replaykit.shell import (
     import_journal,
     open_journal,
 )
-from replaykit.shell import sources as sources_module
+from replaykit.shell.sources import JournalSource
+from replaykit.shell.sources import jsonl as sources_module
 
-Backend = Callable[[Path, list[bytes]], sources_module.JournalSource]
+Backend = Callable[[Path, list[bytes]], JournalSource]
 
 
-def _jsonl(tmp: Path, lines: list[bytes]) -> sources_module.JournalSource:
+def _jsonl(tmp: Path, lines: list[bytes]) -> JournalSource:
     return open_journal(str(write_lines(tmp / "j.jsonl", lines)))
 
 
-def _gzip(tmp: Path, lines: list[bytes]) -> sources_module.JournalSource:
+def _gzip(tmp: Path, lines: list[bytes]) -> JournalSource:
     path = tmp / "j.jsonl.gz"
     path.write_bytes(gzip.compress(b"".join(line + b"\n" for line in lines)))
     return open_journal(str(path))
 
 
-def _stream(tmp: Path, lines: list[bytes]) -> sources_module.JournalSource:
+def _stream(tmp: Path, lines: list[bytes]) -> JournalSource:
     data = b"".join(line + b"\r\n" for line in lines)  # CRLF line endings work too
     return open_journal("-", stdin=io.BufferedReader(io.BytesIO(data)))
 
 
-def _sqlite(tmp: Path, lines: list[bytes]) -> sources_module.JournalSource:
+def _sqlite(tmp: Path, lines: list[bytes]) -> JournalSource:
     path = tmp / "j.sqlite"
     import_journal(_jsonl(tmp, lines), str(path), replace=True)
     return open_journal(str(path))
@@ -111,7 +112,7 @@ def test_every_backend_refuses_an_empty_journal(backend: Backend, tmp_path: Path
         path = tmp_path / "empty.sqlite"
         with sqlite3.connect(path) as connection:
             connection.executescript(SCHEMA)
-        source: sources_module.JournalSource = SqliteJournal(str(path))
+        source: JournalSource = SqliteJournal(str(path))
     else:
         source = backend(tmp_path, [])
     with pytest.raises(SourceError) as caught:

@@ -20,7 +20,7 @@ from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.importer import ImportSummary, import_journal
 from replaykit.shell.load import load
 from replaykit.shell.sources import EXAMPLE_PREFIX, JournalSource, JsonlJournal, open_journal
-from replaykit.shell.sqlite import SCHEMA, SqliteJournal
+from replaykit.shell.sources.sqlite import SCHEMA, SqliteJournal
 
 __all__ = [
     "EXAMPLE_PREFIX",

@@ -9,7 +9,7 @@ Three stores, each read once into a set of refs:
   that is ``.`` or ``..``, absolute, or holds a path separator or NUL is simply missing,
   and so is a symbolic link that leads out of the directory.
 - ``SqliteContent``: the ``content_refs(ref TEXT PRIMARY KEY)`` table of an SQLite
-  database (see ``replaykit.shell.sqlite``), opened read-only.
+  database (see ``replaykit.shell.sources.sqlite``), opened read-only.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -29,7 +29,7 @@ import stat
 from typing import Final, Protocol, final
 
 from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
-from replaykit.shell.sqlite import connect_readonly, database_error, require_table
+from replaykit.shell.sources.sqlite import connect_readonly, database_error, require_table
 
 __all__ = [
     "ContentStore",

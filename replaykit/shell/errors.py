@@ -53,12 +53,18 @@ class Problem(enum.StrEnum):
     NOT_DATABASE = "not_database"
     #: The database lacks the table (or a column) the layout needs.
     MISSING_TABLE = "missing_table"
+    #: A directory or database that is no store replaykit knows (the message says what
+    #: was found).
+    UNKNOWN_LAYOUT = "unknown_layout"
     #: The database holds no records for the requested run.
     UNKNOWN_RUN = "unknown_run"
     #: The database holds several runs and none was chosen.
     AMBIGUOUS_RUN = "ambiguous_run"
     #: The destination already holds what an import would write.
     CONFLICT = "conflict"
+    #: The journal cannot be stored in the destination's layout (the runtime's SQLite
+    #: layout refuses what its writer refuses: a seq that does not increase ...).
+    UNSTORABLE = "unstorable"
     #: The destination cannot be written (a full disk, a file size limit, read-only).
     CANNOT_WRITE = "cannot_write"
 

@@ -1,4 +1,13 @@
-"""``replaykit import``: copy a JSONL journal into the SQLite layout of ``shell.sqlite``.
+"""``replaykit import``: copy a JSONL journal into an SQLite database, in replaykit's
+layout or in the runtime's (``shell.sources.sqlite``).
+
+replaykit's layout keeps the journal exactly as written (records a replay rejects
+included). The runtime's layout is what the runtime's own SQLite store holds, so an
+import into it applies the runtime writer's rules, in its order: a record whose schema
+version is not 1 is refused, a repeated ``record_id`` is skipped (the writer returns
+the stored record's cursor and writes nothing; the summary counts them), and a
+``journal_seq`` that is not greater than the last one stored (or is 0) is refused; a
+refusal names the line and nothing is written (``Problem.UNSTORABLE``).
 
 A new database is built in a temporary file next to it and renamed into place, so a
 crash never leaves half a database; an existing database is changed in one
@@ -16,15 +25,26 @@ import secrets
 import sqlite3
 import stat
 from collections.abc import Iterator
-from typing import Protocol, final
+from typing import Final, Protocol, final
 
 import attrs
 
 from replaykit.model import JournalRecord
 from replaykit.shell.errors import Problem, SourceError, os_error
-from replaykit.shell.sqlite import STATEMENTS, TABLE, connect_readonly, database_error
+from replaykit.shell.sources.sqlite import (
+    RUNTIME_STATEMENTS,
+    RUNTIME_TABLE,
+    STATEMENTS,
+    TABLE,
+    connect_readonly,
+    database_error,
+)
 
-__all__ = ["ImportSummary", "import_journal", "write_error"]
+__all__ = ["LAYOUTS", "ImportSummary", "import_journal", "write_error"]
+
+#: ``layout`` values: replaykit's own, the runtime's.
+LAYOUTS: Final = ("replaykit", "runtime")
+_LAYOUT_NAMES: Final = {"replaykit": "replaykit SQLite layout", "runtime": "runtime SQLite store"}
 
 
 class _Entries(Protocol):
@@ -43,10 +63,24 @@ class ImportSummary:
     records: int
     database: str
     created: bool
+    #: ``"replaykit"`` or ``"runtime"``.
+    layout: str = "replaykit"
+    #: Records the runtime's writer would not write (a repeated ``record_id``).
+    skipped: int = 0
+
+    @property
+    def layout_name(self) -> str:
+        """The layout, for people."""
+        return _LAYOUT_NAMES[self.layout]
 
 
 def import_journal(
-    journal: _Entries, database: str, *, run_id: str | None = None, replace: bool = False
+    journal: _Entries,
+    database: str,
+    *,
+    run_id: str | None = None,
+    replace: bool = False,
+    layout: str | None = None,
 ) -> ImportSummary:
     """Copy a journal into an SQLite database (created atomically, or in one transaction).
 
@@ -60,27 +94,35 @@ def import_journal(
     and adds its run to it. Temporary files of imports that were killed are removed by
     the next import into the folder; a full disk is reported as such
     (``Problem.CANNOT_WRITE``), and a failed import leaves the database as it was.
+
+    ``layout`` is ``"replaykit"`` or ``"runtime"`` (see the module's documentation);
+    ``None`` keeps the layout of an existing database and makes a new one replaykit's.
     """
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
     folder = os.path.dirname(os.path.abspath(database))
     with _folder_lock(folder, database):
         _sweep_stale(folder, database)
         try:
             mode = os.stat(database).st_mode
         except FileNotFoundError:
-            return _import_new(journal, database, run_id)
+            return _import_new(journal, database, run_id, layout or "replaykit")
         except OSError as error:
             raise os_error(error, database) from None
         if stat.S_ISDIR(mode):
             raise SourceError(Problem.IS_DIRECTORY, database, "is a directory, not a database")
-        connect_readonly(database).close()  # refuses files that are not SQLite databases
+        reader = connect_readonly(database)  # refuses files that are not SQLite databases
+        with contextlib.closing(reader):
+            try:
+                layout = _existing_layout(reader, database, layout)
+            except sqlite3.Error as error:
+                raise database_error(error, database) from None
         connection = sqlite3.connect(database, isolation_level=None)
         with contextlib.closing(connection):
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    for statement in STATEMENTS:
-                        connection.execute(statement)
-                    count, run = _insert(connection, journal, run_id, replace, database)
+                    summary = _fill(connection, journal, run_id, replace, database, layout)
                     connection.execute("COMMIT")
                 except BaseException:
                     # SQLite may have rolled back already (a full disk does): a second
@@ -91,7 +133,7 @@ def import_journal(
                     raise
             except sqlite3.Error as error:
                 raise write_error(error, database) from None
-        return ImportSummary(run, count, database, created=False)
+        return summary
 
 
 @contextlib.contextmanager
@@ -155,7 +197,49 @@ def write_error(error: sqlite3.Error, name: str) -> SourceError:
     return database_error(error, name)
 
 
-def _import_new(journal: _Entries, database: str, run_id: str | None) -> ImportSummary:
+def _existing_layout(connection: sqlite3.Connection, database: str, wanted: str | None) -> str:
+    """The layout of an existing database (the wanted one for a database with neither)."""
+    tables = {
+        str(name)
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    has = [
+        layout
+        for layout, table in (("replaykit", TABLE), ("runtime", RUNTIME_TABLE))
+        if table in tables
+    ]
+    if wanted is None:
+        return has[0] if has else "replaykit"
+    other = [layout for layout in has if layout != wanted]
+    if other and wanted not in has:
+        message = (
+            f"holds the {_LAYOUT_NAMES[other[0]]}; importing in the {_LAYOUT_NAMES[wanted]}"
+            " would mix two layouts in one database (choose another DATABASE)"
+        )
+        raise SourceError(Problem.CONFLICT, database, message)
+    return wanted
+
+
+def _fill(
+    connection: sqlite3.Connection,
+    journal: _Entries,
+    run_id: str | None,
+    replace: bool,
+    database: str,
+    layout: str,
+) -> ImportSummary:
+    if layout == "runtime":
+        for statement in RUNTIME_STATEMENTS:
+            connection.execute(statement)
+        count, run, skipped = _insert_runtime(connection, journal, run_id, replace, database)
+        return ImportSummary(run, count, database, False, layout, skipped)
+    for statement in STATEMENTS:
+        connection.execute(statement)
+    count, run = _insert(connection, journal, run_id, replace, database)
+    return ImportSummary(run, count, database, False, layout)
+
+
+def _import_new(journal: _Entries, database: str, run_id: str | None, layout: str) -> ImportSummary:
     folder = os.path.dirname(os.path.abspath(database))
     # SQLite creates the file itself, so it gets the usual permissions (umask).
     temporary = os.path.join(
@@ -165,9 +249,7 @@ def _import_new(journal: _Entries, database: str, run_id: str | None) -> ImportS
         connection = sqlite3.connect(temporary, isolation_level=None)
         with contextlib.closing(connection):
             connection.execute("BEGIN")
-            for statement in STATEMENTS:
-                connection.execute(statement)
-            count, run = _insert(connection, journal, run_id, False, database)
+            summary = _fill(connection, journal, run_id, False, database, layout)
             connection.execute("COMMIT")
         os.replace(temporary, database)
     except sqlite3.Error as error:
@@ -183,7 +265,7 @@ def _import_new(journal: _Entries, database: str, run_id: str | None) -> ImportS
         for leftover in (temporary, f"{temporary}-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(leftover)
-    return ImportSummary(run, count, database, created=True)
+    return attrs.evolve(summary, created=True)
 
 
 def _insert(
@@ -219,6 +301,60 @@ def _insert(
         rows(),
     )
     return counter[0], run
+
+
+def _insert_runtime(
+    connection: sqlite3.Connection,
+    journal: _Entries,
+    run_id: str | None,
+    replace: bool,
+    database: str,
+) -> tuple[int, str, int]:
+    """Rows of the runtime's ``run_journal_records``, by its writer's rules."""
+    entries = journal.entries()
+    first = next(entries, None)
+    if first is None:
+        raise SourceError(Problem.EMPTY, journal.name, "empty journal: nothing to import")
+    run = first[2].run_id if run_id is None else run_id
+    present = connection.execute(
+        f"SELECT count(*) FROM {RUNTIME_TABLE} WHERE run_id = ?", (run,)
+    ).fetchone()[0]
+    if present and not replace:
+        message = f"already holds {present} records for run {run!r} (pass --replace to overwrite)"
+        raise SourceError(Problem.CONFLICT, database, message)
+    connection.execute(f"DELETE FROM {RUNTIME_TABLE} WHERE run_id = ?", (run,))
+    seen: set[str] = set()
+    last = 0
+    rows: list[tuple[str, int, str, str]] = []
+    skipped = 0
+    for location, raw, record in _chain(first, entries):
+        if record.journal_schema_version != 1:
+            message = (
+                f"journal_schema_version {record.journal_schema_version}: the runtime's"
+                " writer stores version 1 only"
+            )
+            raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
+        if record.record_id in seen:
+            skipped += 1
+            continue
+        if record.journal_seq <= last:
+            message = (
+                f"journal_seq {record.journal_seq} is not greater than the last one stored"
+                f" ({last}): the runtime's SQLite store cannot hold this journal as written"
+                " (import it with --layout replaykit to keep it whole)"
+            )
+            raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
+        seen.add(record.record_id)
+        last = record.journal_seq
+        rows.append(
+            (run, record.journal_seq, record.record_id, raw.decode("utf-8", "surrogatepass"))
+        )
+    connection.executemany(
+        f"INSERT INTO {RUNTIME_TABLE} (run_id, journal_seq, record_id, record_json)"
+        " VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows), run, skipped
 
 
 def _chain(

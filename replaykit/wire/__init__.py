@@ -2,6 +2,7 @@
 
 from replaykit.wire.codec import (
     DecodeError,
+    check_document,
     from_data,
     from_json,
     to_data,
@@ -9,4 +10,12 @@ from replaykit.wire.codec import (
     to_json_bytes,
 )
 
-__all__ = ["DecodeError", "from_data", "from_json", "to_data", "to_json", "to_json_bytes"]
+__all__ = [
+    "DecodeError",
+    "check_document",
+    "from_data",
+    "from_json",
+    "to_data",
+    "to_json",
+    "to_json_bytes",
+]

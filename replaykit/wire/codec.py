@@ -35,10 +35,12 @@ from replaykit.model import (
     OtherPayload,
     duplicate_allowed,
 )
+from replaykit.model.shapes import Struct
 from replaykit.wire._canonical import is_canonical_line
 from replaykit.wire._codegen import bad_value, generate
 from replaykit.wire._fast import build as _build_fast
 from replaykit.wire._json import MAX_DEPTH, Bad, parse_compact, walk
+from replaykit.wire._payloads import Check, Compiler
 from replaykit.wire._unions import (
     _KINDS,
     _OUTPUT_CLASSES,
@@ -60,6 +62,7 @@ from replaykit.wire._unions import (
 __all__ = [
     "DecodeError",
     "canonical_bytes",
+    "check_document",
     "from_data",
     "from_json",
     "from_json_exact",
@@ -268,3 +271,33 @@ def to_json(value: Any) -> str:
     '"scope_mismatch"'
     """
     return dumps(to_data(value)).decode("utf-8")
+
+
+_COMPILER: Final = Compiler()
+_DOCUMENT_CHECKS: dict[Struct, Check] = {}
+
+
+def check_document(shape: Struct, data: bytes) -> Result[dict[str, Any], DecodeError]:
+    """Check one JSON document against ``shape`` as serde's derived decoder would:
+    ``Success`` with its canonical data (declaration order, unknown keys dropped) or
+    ``Failure`` naming the path of the first problem. For documents that are not
+    journal records, such as a store's content metadata.
+
+    >>> from replaykit.model._wirespec import U64, Presence
+    >>> from replaykit.model.shapes import Field, Struct
+    >>> shape = Struct("Meta", (Field("byte_len", U64, Presence.REQUIRED),))
+    >>> check_document(shape, b'{"x":1,"byte_len":3}').unwrap()
+    {'byte_len': 3}
+    >>> print(check_document(shape, b'{"byte_len":-1}').failure())
+    $.byte_len: integer -1 is out of range for u64
+    """
+    check = _DOCUMENT_CHECKS.get(shape)
+    if check is None:
+        check = _DOCUMENT_CHECKS[shape] = _COMPILER.struct(shape, frozenset())
+    try:
+        checked: dict[str, Any] = check(parse_compact(data)[0])
+    except Bad as bad:
+        return _fail(bad)
+    except RecursionError:
+        return Failure(DecodeError("$", f"nesting deeper than {MAX_DEPTH} levels"))
+    return Success(checked)

@@ -14,6 +14,7 @@ from typing import Final
 import click
 
 from replaykit.shell.commands import (
+    checkpoints,
     debug,
     diff,
     history,
@@ -24,7 +25,18 @@ from replaykit.shell.commands import (
     show,
 )
 
-__all__ = ["COMMANDS", "debug", "diff", "history", "import_", "lint", "minimize", "replay", "show"]
+__all__ = [
+    "COMMANDS",
+    "checkpoints",
+    "debug",
+    "diff",
+    "history",
+    "import_",
+    "lint",
+    "minimize",
+    "replay",
+    "show",
+]
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: Final[tuple[click.Command, ...]] = (
@@ -36,4 +48,5 @@ COMMANDS: Final[tuple[click.Command, ...]] = (
     debug.debug,
     minimize.minimize,
     import_.import_,
+    checkpoints.checkpoints,
 )

@@ -1,4 +1,4 @@
-"""Journal sources: JSONL files (plain or gzip), standard input and SQLite databases.
+"""JSONL journals: files (plain or gzip) and standard input.
 
 A source is an iterable of decoded ``JournalRecord`` values that streams: it holds one
 line (or row) at a time, so memory stays flat however long the journal is. Files are
@@ -33,25 +33,19 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
-import stat
-import sys
 import zlib
 from collections.abc import Iterator
-from typing import BinaryIO, Final, Protocol, cast, final
+from typing import BinaryIO, Final, cast, final
 
 import orjson
 from returns.result import Success
 
-from replaykit import examples
 from replaykit.model import JournalRecord
 from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
-from replaykit.shell.sqlite import SqliteJournal, invalid_record_message
+from replaykit.shell.sources.base import invalid_record_message
 from replaykit.wire import from_json
 
-__all__ = ["EXAMPLE_PREFIX", "JournalSource", "JsonlJournal", "open_journal"]
-
-#: ``example:NAME`` names a journal bundled with the package.
-EXAMPLE_PREFIX: Final = "example:"
+__all__ = ["JsonlJournal", "rust_blank"]
 
 #: A line longer than this is reported instead of read (keeps memory bounded).
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
@@ -61,42 +55,29 @@ _BLOCK: Final = 1024 * 1024
 _SPACE: Final = b" \t\r\n\x0b\x0c"
 
 _GZIP_MAGIC: Final = b"\x1f\x8b"
-_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
-_SQLITE_SUFFIXES: Final = (".sqlite", ".sqlite3", ".db")
+
+#: The characters Rust's ``char::is_whitespace`` (Unicode White_Space) accepts: the
+#: runtime's file-store reader skips a line made only of these.
+_RUST_WHITESPACE: Final = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
-class JournalSource(Protocol):
-    """What the CLI needs of a journal: records, where the last one was, and progress."""
+def rust_blank(body: bytes) -> bool:
+    """Whether the runtime's reader skips this line: UTF-8 text of whitespace only, as
+    Rust's ``str::trim`` sees it (Unicode White_Space, so a no-break space counts).
 
-    @property
-    def name(self) -> str:
-        """The name used in messages (a path, ``<stdin>`` or ``example:NAME``)."""
-        ...
-
-    @property
-    def unit(self) -> str:
-        """What ``location`` counts: ``"line"`` or ``"row"``."""
-        ...
-
-    @property
-    def location(self) -> int:
-        """The line (or row position) of the record yielded last; 0 before the first."""
-        ...
-
-    @property
-    def torn_tail(self) -> SourceError | None:
-        """The torn last line that was skipped (only with ``allow_torn_tail``)."""
-        ...
-
-    def __iter__(self) -> Iterator[JournalRecord]: ...
-
-    def entries(self) -> Iterator[tuple[int, bytes, JournalRecord]]:
-        """Each record with its location and its raw JSON bytes."""
-        ...
-
-    def progress(self) -> tuple[int, int | None]:
-        """How far reading has come and the total (bytes or rows; ``None`` if unknown)."""
-        ...
+    >>> rust_blank(b"  "), rust_blank("\\u00a0\\u3000".encode())
+    (True, True)
+    >>> rust_blank(b"\\x1c"), rust_blank(b"{}"), rust_blank(b"\\xff")
+    (False, False, False)
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(char in _RUST_WHITESPACE for char in text)
 
 
 @final
@@ -104,7 +85,8 @@ class JsonlJournal:
     """A JSONL journal read from a path or a binary stream; gzip by ``.gz`` or by magic.
 
     A path can be iterated any number of times (each pass reopens the file); a stream
-    only once.
+    only once. ``runtime_blank`` also skips lines of Unicode whitespace only, as the
+    runtime's file-store reader does (``rust_blank``).
     """
 
     unit: Final = "line"
@@ -117,6 +99,7 @@ class JsonlJournal:
         compressed: bool | None = None,
         allow_torn_tail: bool = False,
         allow_empty: bool = False,
+        runtime_blank: bool = False,
     ) -> None:
         if isinstance(source, str | os.PathLike):
             self._path: str | None = os.fspath(source)
@@ -130,6 +113,7 @@ class JsonlJournal:
         self._compressed = compressed
         self.allow_torn_tail = allow_torn_tail
         self.allow_empty = allow_empty
+        self.runtime_blank = runtime_blank
         self.location = 0
         self.torn_tail: SourceError | None = None
         self._done = 0
@@ -155,6 +139,9 @@ class JsonlJournal:
                 count += 1
                 self.location = lineno
                 yield lineno, body, decoded.unwrap()
+                continue
+            if self.runtime_blank and rust_blank(body):
+                blank = True
                 continue
             if lineno == 1 and body.startswith(BOM):
                 raise SourceError(Problem.UNDECODABLE, self.name, BOM_MESSAGE, line=1)
@@ -294,51 +281,3 @@ def _incomplete_json(body: bytes) -> bool:
     except orjson.JSONDecodeError as error:
         return error.pos == len(body) and error.msg == "unexpected end of data"
     return False
-
-
-def open_journal(
-    spec: str,
-    *,
-    run_id: str | None = None,
-    allow_torn_tail: bool = False,
-    allow_empty: bool = False,
-    stdin: BinaryIO | None = None,
-) -> JournalSource:
-    """The journal named by ``spec``: a path, ``-`` (standard input) or ``example:NAME``.
-
-    SQLite databases are recognised by suffix (``.sqlite``, ``.sqlite3``, ``.db``) or by
-    their header, gzip files by ``.gz`` or by their header; anything else is JSONL.
-
-    >>> journal = open_journal("example:crash-recovery")
-    >>> journal.name, sum(1 for _ in journal)
-    ('example:crash-recovery', 11)
-    """
-    if spec == "-":
-        if stdin is None and sys.stdin is None:  # started with standard input closed (`<&-`)
-            raise SourceError(Problem.UNREADABLE, "<stdin>", "standard input is closed")
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        return JsonlJournal(
-            stream, name="<stdin>", allow_torn_tail=allow_torn_tail, allow_empty=allow_empty
-        )
-    if spec.startswith(EXAMPLE_PREFIX):
-        name = spec.removeprefix(EXAMPLE_PREFIX)
-        known = sorted(examples.names())
-        if name not in known:
-            message = f"no bundled example of that name (known: {', '.join(known)})"
-            raise SourceError(Problem.NOT_FOUND, spec, message)
-        return JsonlJournal(
-            examples.path(name), name=spec, allow_torn_tail=allow_torn_tail, allow_empty=allow_empty
-        )
-    if spec.endswith(_SQLITE_SUFFIXES) or _has_sqlite_header(spec):
-        return SqliteJournal(spec, run_id=run_id, allow_empty=allow_empty)
-    return JsonlJournal(spec, allow_torn_tail=allow_torn_tail, allow_empty=allow_empty)
-
-
-def _has_sqlite_header(path: str) -> bool:
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False  # a directory, a pipe, a device: never read ahead
-        with open(path, "rb") as file:
-            return file.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
-    except OSError as error:
-        raise os_error(error, path) from None
