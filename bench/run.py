@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_timetravel.py", "--records", "20000", "--keyframe", "100"],
             ["bench_cli.py", "--records", "20000"],
             ["bench_debug.py", "--records", "20000"],
+            ["bench_stores.py", "--records", "10000", "--rounds", "1"],
         ]
     else:
         runs = [
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_timetravel.py", "--records", "100000", "1000000"],
             ["bench_cli.py"],
             ["bench_debug.py"],
+            ["bench_stores.py"],
         ]
     failed = 0
     for run in runs:

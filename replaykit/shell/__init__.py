@@ -19,7 +19,19 @@ from replaykit.shell.content import (
 from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.importer import ImportSummary, import_journal
 from replaykit.shell.load import load
-from replaykit.shell.sources import EXAMPLE_PREFIX, JournalSource, JsonlJournal, open_journal
+from replaykit.shell.sources import (
+    EXAMPLE_PREFIX,
+    FileStore,
+    JournalSource,
+    JsonlJournal,
+    PostgresStore,
+    ReplaykitSqliteStore,
+    RuntimeSqliteStore,
+    Store,
+    StoredCheckpoint,
+    open_journal,
+    open_store,
+)
 from replaykit.shell.sources.sqlite import SCHEMA, SqliteJournal
 
 __all__ = [
@@ -27,16 +39,23 @@ __all__ = [
     "SCHEMA",
     "ContentStore",
     "DirectoryContent",
+    "FileStore",
     "ImportSummary",
     "JournalSource",
     "JsonlJournal",
     "ManifestContent",
+    "PostgresStore",
     "Problem",
+    "ReplaykitSqliteStore",
+    "RuntimeSqliteStore",
     "SourceError",
     "SqliteContent",
     "SqliteJournal",
+    "Store",
+    "StoredCheckpoint",
     "import_journal",
     "load",
     "open_journal",
+    "open_store",
     "safe_ref_name",
 ]

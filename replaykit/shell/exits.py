@@ -39,10 +39,13 @@ EXIT_TABLE: Final = (
     (EXIT_USAGE, "usage error (unknown option, bad value, conflicting options)"),
     (
         EXIT_DATA,
-        "bad input data (undecodable line, torn tail, not gzip, empty journal,"
-        " not an SQLite database, missing table, unknown run)",
+        "bad input data (undecodable line or row, torn tail, not gzip, empty journal,"
+        " not an SQLite database, unknown store layout, missing table, unknown run)",
     ),
-    (EXIT_NO_INPUT, "input missing, unreadable, or a directory; standard input closed"),
+    (
+        EXIT_NO_INPUT,
+        "input missing or unreadable, a database server unreachable; standard input closed",
+    ),
     (EXIT_INTERNAL, "internal error (REPLAYKIT_DEBUG=1 shows the traceback)"),
     (
         EXIT_IO,

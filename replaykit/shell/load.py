@@ -36,6 +36,8 @@ def load(
     source: str | os.PathLike[str] | BinaryIO | JournalSource,
     *,
     run_id: str | None = None,
+    scope: str | None = None,
+    schema: str = "public",
     allow_torn_tail: bool = False,
     allow_empty: bool = False,
     freeze: bool = False,
@@ -43,21 +45,25 @@ def load(
     """Every record of a journal, in order: ``Success(records)`` or
     ``Failure(SourceError)`` naming the file, the line (or row) and the JSON path.
 
-    ``source`` is what ``open_journal`` takes (a path to a JSONL, gzip or SQLite
-    journal, ``-`` for standard input, ``example:NAME``), a path object, a binary stream
-    of JSONL, or an open journal source (``SqliteJournal`` ...). ``run_id`` picks the
-    run of a database that holds several; ``allow_torn_tail`` and ``allow_empty`` are
-    those of the sources. ``freeze=True`` calls ``gc.freeze()`` once the records are
-    decoded (see the module's documentation), for a process that keeps them for long.
+    ``source`` is what ``open_journal`` takes (a path to a JSONL or gzip journal, a
+    store of the runtime: a file-store directory, an SQLite database, a
+    ``postgresql://`` URL; ``-`` for standard input, ``example:NAME``), a path object, a
+    binary stream of JSONL, or an open journal source (``store.journal(run)`` ...).
+    ``run_id`` picks the run of a store that holds several, ``scope`` and ``schema``
+    are Postgres's; ``allow_torn_tail`` and ``allow_empty`` are those of the sources.
+    ``freeze=True`` calls ``gc.freeze()`` once the records are decoded (see the
+    module's documentation), for a process that keeps them for long.
 
     >>> records = load("example:crash-recovery").unwrap()
     >>> len(records), records[0].journal_seq
     (11, 1)
+    >>> [record.journal_seq for record in load("example:file-store").unwrap()]
+    [1, 2, 4]
     >>> print(load("no/such.jsonl").failure())
     no/such.jsonl: no such file
     """
     try:
-        journal = _journal(source, run_id, allow_torn_tail, allow_empty)
+        journal = _journal(source, run_id, scope, schema, allow_torn_tail, allow_empty)
         with pause_gc():
             records = tuple(journal)
             if freeze:
@@ -70,6 +76,8 @@ def load(
 def _journal(
     source: str | os.PathLike[str] | BinaryIO | JournalSource,
     run_id: str | None,
+    scope: str | None,
+    schema: str,
     allow_torn_tail: bool,
     allow_empty: bool,
 ) -> JournalSource:
@@ -77,6 +85,8 @@ def _journal(
         return open_journal(
             os.fspath(source),
             run_id=run_id,
+            scope=scope,
+            schema=schema,
             allow_torn_tail=allow_torn_tail,
             allow_empty=allow_empty,
         )
