@@ -17,7 +17,7 @@ import pytest
 from cli_support import SCRIPT
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = ("cli.md", "debugging.md")
+PAGES = ("cli.md", "debugging.md", "stores.md")
 _FENCE = re.compile(r"^```(\w*)\s*$")
 
 

@@ -410,3 +410,10 @@ def test_reading_never_writes_the_store(tmp_path: Path) -> None:
         assert run_cli(*command).code in (0, 1), command
     assert tree_digest(root) == before
     assert hashlib.sha256(repr(sorted(os.walk(root))).encode()).hexdigest() == digest
+
+
+def test_checkpoints_of_an_unknown_run_is_an_error() -> None:
+    run = run_cli("checkpoints", "example:file-store", "--run", "run.nope")
+    assert_clean_failure(run, 65, "no journal and no checkpoints of run 'run.nope'")
+    imported = run_cli("import", "example:file-store", "x.db")
+    assert imported.code == 64 and "JOURNAL is a store" in imported.err

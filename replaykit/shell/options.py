@@ -294,7 +294,14 @@ class JournalArgs:
         )
 
     def open(self) -> JournalSource:
-        """The journal (errors are raised as ``SourceError``)."""
+        """The journal (errors are raised as ``SourceError``).
+
+        ``--scope`` and ``--schema`` apply to a ``postgresql://`` JOURNAL, or else to a
+        ``postgresql://`` ``--content-store``."""
+        if not self.journal.startswith(URL_PREFIXES) and (self.content_store or "").startswith(
+            URL_PREFIXES
+        ):
+            return open_source(self.journal, self.run_id, self.allow_torn_tail)
         return open_source(
             self.journal, self.run_id, self.allow_torn_tail, scope=self.scope, schema=self.schema
         )

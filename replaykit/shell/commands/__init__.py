@@ -14,6 +14,7 @@ from typing import Final
 import click
 
 from replaykit.shell.commands import (
+    audit,
     checkpoints,
     debug,
     diff,
@@ -27,6 +28,7 @@ from replaykit.shell.commands import (
 
 __all__ = [
     "COMMANDS",
+    "audit",
     "checkpoints",
     "debug",
     "diff",
@@ -49,4 +51,5 @@ COMMANDS: Final[tuple[click.Command, ...]] = (
     minimize.minimize,
     import_.import_,
     checkpoints.checkpoints,
+    audit.audit_command,
 )

@@ -7,6 +7,7 @@ from typing import Final
 
 import click
 
+from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.options import check_store_options, store_options
 from replaykit.shell.output import Settings
@@ -73,6 +74,9 @@ def checkpoints(
     run = run_id if run_id is not None else choose_run(opened, None)
     assert run is not None
     found = opened.checkpoints(run)
+    if not found and run_id is not None and run_id not in opened.runs():
+        message = f"no journal and no checkpoints of run {run_id!r} ({opened.layout})"
+        raise SourceError(Problem.UNKNOWN_RUN, opened.name, message)
     if as_json:
         for stored in found:
             settings.echo(to_json(stored.checkpoint))

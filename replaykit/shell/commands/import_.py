@@ -70,7 +70,9 @@ def import_(
         raise click.BadParameter(f"{run_id!r} is not a run id ({problem})", param_hint="--run-id")
     source = open_journal(journal, allow_torn_tail=allow_torn_tail)
     if not isinstance(source, JsonlJournal):
-        raise click.UsageError("import reads JSONL journals; JOURNAL is already an SQLite database")
+        raise click.UsageError(
+            "import reads JSONL journals; JOURNAL is a store (replay it with --run instead)"
+        )
     summary = import_journal(source, database, run_id=run_id, replace=replace, layout=layout)
     settings.warn_torn_tail(source.torn_tail, summary.records)
     verb = "created" if summary.created else "updated"

@@ -106,12 +106,22 @@ class Store(Protocol):
         ...
 
     def journal(
-        self, run_id: str, *, allow_torn_tail: bool = False, allow_empty: bool = False
+        self,
+        run_id: str,
+        *,
+        allow_torn_tail: bool = False,
+        allow_empty: bool = False,
+        verify: bool = True,
     ) -> JournalSource:
         """One run's records, in the order the runtime's own reader returns them.
 
-        Raises ``SourceError`` (``Problem.UNKNOWN_RUN``) when the store has no such run.
+        Raises ``SourceError`` (``Problem.UNKNOWN_RUN``) when the store has no such run
+        (``verify=False`` skips that check, for a run just listed by ``runs``).
         """
+        ...
+
+    def run_sizes(self) -> dict[str, int]:
+        """About how many bytes each run's journal holds (for scheduling an audit)."""
         ...
 
     def content_ids(self) -> frozenset[str]:

@@ -233,11 +233,17 @@ class PostgresStore:
         return tuple(str(run) for (run,) in rows)
 
     def journal(
-        self, run_id: str, *, allow_torn_tail: bool = False, allow_empty: bool = False
+        self,
+        run_id: str,
+        *,
+        allow_torn_tail: bool = False,
+        allow_empty: bool = False,
+        verify: bool = True,
     ) -> EntriesJournal:
         """The run's rows ``ORDER BY journal_seq``, streamed in batches."""
         del allow_torn_tail
-        choose_run(self, run_id)
+        if verify:
+            choose_run(self, run_id)
         scope = self.scope
         column = _COLUMNS[self._kind()][_JOURNAL]
         counted: list[int] = []
@@ -284,6 +290,22 @@ class PostgresStore:
             total=lambda: counted[0] if counted else None,
             allow_empty=allow_empty,
         )
+
+    def run_sizes(self) -> dict[str, int]:
+        """The bytes of each run's records (as text)."""
+        column = _COLUMNS[self._kind()][_JOURNAL]
+        scope = self.scope
+        with self._connect() as connection:
+            rows = connection.execute(
+                self._sql(
+                    "SELECT run_id, sum(octet_length({}::text)) FROM {}"
+                    " WHERE store_scope = %s GROUP BY run_id",
+                    _JOURNAL,
+                    column,
+                ),
+                (scope,),
+            ).fetchall()
+        return {str(run): int(size or 0) for run, size in rows}
 
     def content_ids(self) -> frozenset[str]:
         """The scope's ``agent_sdk_content.content_id`` values."""

@@ -405,11 +405,17 @@ class RuntimeSqliteStore:
         return tuple(str(run) for (run,) in rows)
 
     def journal(
-        self, run_id: str, *, allow_torn_tail: bool = False, allow_empty: bool = False
+        self,
+        run_id: str,
+        *,
+        allow_torn_tail: bool = False,
+        allow_empty: bool = False,
+        verify: bool = True,
     ) -> EntriesJournal:
         """The run's rows in ``journal_seq`` order (``allow_torn_tail`` has no use here)."""
         del allow_torn_tail
-        choose_run(self, run_id)
+        if verify:
+            choose_run(self, run_id)
         counted: list[int] = []
 
         def read() -> Iterator[tuple[int, bytes, JournalRecord]]:
@@ -461,6 +467,13 @@ class RuntimeSqliteStore:
             allow_empty=allow_empty,
         )
 
+    def run_sizes(self) -> dict[str, int]:
+        """The bytes of each run's records."""
+        rows = self._query(
+            f"SELECT run_id, sum(length(record_json)) FROM {RUNTIME_TABLE} GROUP BY run_id"
+        )
+        return {str(run): int(str(size or 0)) for run, size in rows}
+
     def content_ids(self) -> frozenset[str]:
         """The ``content_ref`` column of ``content`` (the runtime keeps the content id there)."""
         rows = self._query("SELECT content_ref FROM content")
@@ -503,11 +516,28 @@ class ReplaykitSqliteStore:
                 raise database_error(error, self.name) from None
 
     def journal(
-        self, run_id: str, *, allow_torn_tail: bool = False, allow_empty: bool = False
+        self,
+        run_id: str,
+        *,
+        allow_torn_tail: bool = False,
+        allow_empty: bool = False,
+        verify: bool = True,
     ) -> SqliteJournal:
         """The run's rows in ``position`` order."""
-        del allow_torn_tail
+        del allow_torn_tail, verify
         return SqliteJournal(self.path, run_id=run_id, allow_empty=allow_empty)
+
+    def run_sizes(self) -> dict[str, int]:
+        """The bytes of each run's records."""
+        connection = connect_readonly(self.path, self.name)
+        with contextlib.closing(connection):
+            try:
+                rows = connection.execute(
+                    f"SELECT run_id, sum(length(record_json)) FROM {TABLE} GROUP BY run_id"
+                )
+                return {str(run): int(size or 0) for run, size in rows}
+            except sqlite3.Error as error:
+                raise database_error(error, self.name) from None
 
     def content_ids(self) -> frozenset[str]:
         """The ``content_refs`` table (empty when the database has none)."""
