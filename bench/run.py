@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_cli.py", "--records", "20000"],
             ["bench_debug.py", "--records", "20000"],
             ["bench_stores.py", "--records", "10000", "--rounds", "1"],
+            ["bench_audit.py", "--runs", "100", "--records", "100", "--small-runs", "1000"],
         ]
     else:
         runs = [
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_cli.py"],
             ["bench_debug.py"],
             ["bench_stores.py"],
+            ["bench_audit.py"],
         ]
     failed = 0
     for run in runs:

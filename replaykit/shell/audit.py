@@ -312,19 +312,19 @@ def _discover_one(
 # -- executors ----------------------------------------------------------------------------------
 
 
-def chunks(tasks: Sequence[Task]) -> list[list[Task]]:
-    """Biggest first; runs of less than ``_CHUNK_BYTES`` grouped (up to ``_CHUNK_RUNS``)."""
+def chunks(tasks: Sequence[Task], chunk_bytes: int = _CHUNK_BYTES) -> list[list[Task]]:
+    """Biggest first; runs of less than ``chunk_bytes`` grouped (up to ``_CHUNK_RUNS``)."""
     ordered = sorted(tasks, key=lambda task: -task.size)
     out: list[list[Task]] = []
     current: list[Task] = []
     weight = 0
     for task in ordered:
-        if task.size >= _CHUNK_BYTES:
+        if task.size >= chunk_bytes:
             out.append([task])
             continue
         current.append(task)
         weight += task.size
-        if weight >= _CHUNK_BYTES or len(current) >= _CHUNK_RUNS:
+        if weight >= chunk_bytes or len(current) >= _CHUNK_RUNS:
             out.append(current)
             current, weight = [], 0
     if current:
@@ -382,10 +382,12 @@ class Dask:
     """An existing Dask ``distributed`` cluster (``--scheduler ADDRESS``), or a client.
 
     Workers read the sources themselves (paths and URLs they can reach); only tasks and
-    rows travel."""
+    rows travel. Chunks are bigger than for local processes (``chunk_bytes``): each
+    round trip through the scheduler costs more."""
 
-    def __init__(self, address: str | Any) -> None:
+    def __init__(self, address: str | Any, *, chunk_bytes: int = 16 * 1024 * 1024) -> None:
         self.address = address
+        self.chunk_bytes = chunk_bytes
 
     def run(self, work: list[list[Task]], config: ReplayConfig) -> Iterator[list[Row]]:
         try:
@@ -405,11 +407,13 @@ class Dask:
                 Problem.UNREADABLE, str(self.address), f"cannot reach the Dask scheduler ({error})"
             ) from None
         try:
-            scattered = client.scatter(config, broadcast=True)
+            scattered = client.scatter(config, broadcast=True, hash=False)
             futures = [client.submit(audit_chunk, chunk, scattered, pure=False) for chunk in work]
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                yield future.result()
+            # results travel as they complete, fetched in batches by as_completed
+            done = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
+            for future, rows in done:
                 future.release()
+                yield rows
         finally:
             if own:
                 client.close()
@@ -446,7 +450,8 @@ def audit(
     ready: dict[int, Row] = {}
     next_out = 0
     runner = executor if executor is not None else InProcess()
-    for rows in runner.run(chunks(numbered), config):
+    size = getattr(runner, "chunk_bytes", _CHUNK_BYTES)
+    for rows in runner.run(chunks(numbered, size), config):
         for row in rows:
             ready[row.index] = row
             if on_row is not None:
