@@ -191,3 +191,35 @@ def test_ctrl_c_writes_what_finished_marked_incomplete(tmp_path: Path) -> None:
     assert [row.get("verdict") for row in rows[:2]] == ["repair_needed", "complete"]
     assert rows[-1] == {"incomplete": True, "runs_done": 2, "runs_total": 3}
     assert b"INCOMPLETE" in err
+
+
+def test_ctrl_c_on_the_process_group_stops_the_workers_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C at a terminal reaches the audit and its worker processes alike."""
+    folder = tmp_path / "journals"
+    folder.mkdir()
+    write_lines(folder / "a.jsonl", example_lines("crash-recovery"))
+    os.mkfifo(folder / "z.jsonl")  # a worker waits on it until interrupted
+    target = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [
+            str(SCRIPT),
+            "audit",
+            str(folder),
+            "--format",
+            "jsonl",
+            "-o",
+            str(target),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(3)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err and b"INCOMPLETE" in err
+    rows = _jsonl(target.read_bytes())
+    assert rows[-1]["incomplete"] is True and rows[-1]["runs_total"] == 2

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -348,6 +349,12 @@ class InProcess:
                 yield [audit_run(task, config)]
 
 
+def _quiet_interrupt() -> None:
+    """In a worker process: Ctrl-C (which a terminal sends to the whole process group)
+    ends the worker at once and silently; the audit itself reports the interruption."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
+
 @final
 class Processes:
     """Local worker processes (``--workers N``); at most ``2 * workers`` chunks in flight,
@@ -358,7 +365,7 @@ class Processes:
 
     def run(self, work: list[list[Task]], config: ReplayConfig) -> Iterator[list[Row]]:
         pending = iter(work)
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=_quiet_interrupt) as pool:
             running: set[Future[list[Row]]] = set()
             try:
                 while True:
