@@ -10,6 +10,7 @@ True
 
 from replaykit.timetravel.changes import Touched, touched
 from replaykit.timetravel.diff import Operation, diff
+from replaykit.timetravel.explain import Cause, Entity, Explanation, explain
 from replaykit.timetravel.pointer import escape, parse_pointer, pointer
 from replaykit.timetravel.queries import mentions
 from replaykit.timetravel.snapshot import (
@@ -22,18 +23,41 @@ from replaykit.timetravel.snapshot import (
     snapshot,
 )
 from replaykit.timetravel.timeline import Step, Timeline
+from replaykit.timetravel.whatif import (
+    Append,
+    Deliver,
+    Drop,
+    EditError,
+    InsertAfter,
+    Resolve,
+    WhatIf,
+    branch,
+    whatif,
+)
 
 __all__ = [
     "FORMAT",
     "VERSION",
+    "Append",
+    "Cause",
+    "Deliver",
+    "Drop",
+    "EditError",
+    "Entity",
+    "Explanation",
+    "InsertAfter",
     "Operation",
+    "Resolve",
     "RestoreError",
     "Step",
     "Timeline",
     "Touched",
+    "WhatIf",
+    "branch",
     "canonical_bytes",
     "diff",
     "escape",
+    "explain",
     "fingerprint",
     "mentions",
     "parse_pointer",
@@ -41,4 +65,5 @@ __all__ = [
     "restore",
     "snapshot",
     "touched",
+    "whatif",
 ]
