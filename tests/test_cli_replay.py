@@ -70,7 +70,7 @@ def test_replay_json_equals_to_json_of_the_library_fold() -> None:
 def test_replay_text_explains_why_resume_is_refused() -> None:
     case = next(c for c in CASES if c["example"] == "crash-recovery.jsonl")
     result = json.loads(case["expected"]["final_compact"])
-    run = run_cli("replay", "example:crash-recovery")
+    run = run_cli("replay", "example:crash-recovery", "--lists")
     assert run.code == 1
     text = run.text
     assert "resume REFUSED" in text
@@ -94,7 +94,8 @@ def test_replay_text_lists_missing_refs_and_deliveries(tmp_path: Path) -> None:
         if c["example"] == "output-delivery-mixed.jsonl" and c["config"]["available_content_refs"]
     )
     result = json.loads(case["expected"]["final_compact"])
-    run = run_cli("replay", DATA / case["example"], *_options(case["config"], tmp_path))
+    options = _options(case["config"], tmp_path)
+    run = run_cli("replay", DATA / case["example"], *options, "--lists")
     assert run.code == 1
     for ref in result["missing_content_refs"]:
         assert f"  {ref}\n" in run.text
@@ -102,6 +103,14 @@ def test_replay_text_lists_missing_refs_and_deliveries(tmp_path: Path) -> None:
         assert (
             f"{delivery['delivery_id']}: intent record {delivery['intent_record_id']}" in run.text
         )
+    # without --lists: one cause per entity, each missing ref and delivery among them
+    short = run_cli("replay", DATA / case["example"], *options).text
+    causes = [line for line in short.splitlines() if line.startswith("  ") and ". " in line[:7]]
+    for ref in result["missing_content_refs"]:
+        assert sum(f" content {ref} " in line for line in causes) == 1
+    for delivery in result["output_delivery_repairs"]:
+        assert sum(f" delivery {delivery['delivery_id']} " in line for line in causes) == 1
+    assert "causes (" in short and "repairs needed (" not in short
 
 
 def test_complete_verdict_exits_zero() -> None:

@@ -14,13 +14,14 @@ verdict: complete, resume allowed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import click
 import orjson
 
 from replaykit.model import ReplayMode, ReplayResult, ReplayStatus
 from replaykit.replay import LintReport, ReplayFault
+from replaykit.timetravel.explain import Cause
 from replaykit.wire import to_json
 
 __all__ = [
@@ -74,8 +75,35 @@ def _why(result: ReplayResult) -> str:
     return ", ".join(reasons)
 
 
-def verdict_text(result: ReplayResult, *, records: int, name: str | None = None) -> str:
-    """The verdict for people: may the run resume, why not, and what needs repair."""
+def causes_text(causes: Sequence[Cause]) -> str:
+    """The short form of ``explain``: one line per cause (its steps) and its fix."""
+    if not causes:
+        return ""
+    lines = ["", _heading(f"causes ({len(causes)}):")]
+    for number, cause in enumerate(causes, 1):
+        steps = ", ".join(str(step) for step in cause.steps)
+        where = f" (step{'s' if len(cause.steps) > 1 else ''} {steps})" if steps else ""
+        lines.append(f"  {number}. {cause.entity.kind} {cause.entity.id}{where}: {cause.summary}")
+        lines.append(f"      fix: {cause.fix}")
+    lines.append("")
+    lines.append(
+        "`replaykit explain` tells each cause step by step; `--lists` prints the verdict's"
+        " lists, `--json` the reference's result"
+    )
+    return "\n".join(lines)
+
+
+def verdict_text(
+    result: ReplayResult,
+    *,
+    records: int,
+    name: str | None = None,
+    causes: Sequence[Cause] | None = None,
+) -> str:
+    """The verdict for people: may the run resume, why not, and what needs repair.
+
+    With ``causes`` (from ``explain``), their short form replaces the verdict's lists.
+    """
     head = f"{plural(records, 'record')}, last journal seq {result.latest_journal_seq}"
     head += f", mode {result.mode}"
     lines = [head if name is None else f"{name}: {head}"]
@@ -107,6 +135,11 @@ def verdict_text(result: ReplayResult, *, records: int, name: str | None = None)
             f"latest checkpoint: {checkpoint.checkpoint_id} (checkpoint seq"
             f" {checkpoint.checkpoint_seq}, covers journal seq {checkpoint.covers_journal_seq})"
         )
+    if causes is not None:
+        short = causes_text(causes)
+        if short:
+            lines.append(short)
+        return "\n".join(lines)
     lines.extend(_sections(result))
     return "\n".join(lines)
 

@@ -44,7 +44,15 @@ from replaykit.model import (
     ReplayRepairKind,
     ReplayResult,
 )
-from replaykit.replay import ReplayConfig, ReplayFault, ReplayState, finish, initial_state, step
+from replaykit.replay import (
+    ReplayConfig,
+    ReplayFault,
+    ReplayState,
+    finish,
+    initial_state,
+    pause_gc,
+    step,
+)
 
 __all__ = ["LISTS", "Cause", "Entity", "Event", "Explanation", "explain"]
 
@@ -140,7 +148,14 @@ class _Story:
 
 
 def explain(records: Iterable[JournalRecord], config: ReplayConfig) -> Explanation:
-    """The causes of the strict replay's verdict on ``records`` under ``config``."""
+    """The causes of the strict replay's verdict on ``records`` under ``config``.
+
+    Folds with the cyclic collector paused, as the replay folds do."""
+    with pause_gc():
+        return _explain(records, config)
+
+
+def _explain(records: Iterable[JournalRecord], config: ReplayConfig) -> Explanation:
     stories: dict[Entity, _Story] = {}
 
     def story(kind: str, ident: str) -> _Story:
@@ -203,8 +218,17 @@ def _observe(
     assert callable(get)
     payload = record.payload
     # Missing content refs first: the reducer observes them before the payload's rule.
-    new_repairs = list(after.repair_needed[len(before.repair_needed) :])
-    for ref in sorted(after.missing_content_refs - before.missing_content_refs):
+    new_repairs = (
+        []
+        if after.repair_needed is before.repair_needed
+        else list(after.repair_needed[len(before.repair_needed) :])
+    )
+    added_refs = (
+        ()
+        if after.missing_content_refs is before.missing_content_refs
+        else sorted(after.missing_content_refs - before.missing_content_refs)
+    )
+    for ref in added_refs:
         get("content", ref).event(
             number, f"record {record.record_id} names it; it is not available"
         )
@@ -222,7 +246,13 @@ def _observe(
             repair_owner.append(Entity("delivery", payload.delivery_id))
         else:  # not produced by any rule today; keep it accounted for
             repair_owner.append(Entity("record", record.record_id))
-    for entry in after.unsafe_pending_side_effects[len(before.unsafe_pending_side_effects) :]:
+    unsafe_before = before.unsafe_pending_side_effects
+    new_unsafe = (
+        ()
+        if after.unsafe_pending_side_effects is unsafe_before
+        else after.unsafe_pending_side_effects[len(unsafe_before) :]
+    )
+    for entry in new_unsafe:
         unsafe_owner.append(Entity("effect", entry.effect_id))
         marked = get("effect", entry.effect_id)
         marked.detail["markers"] = " ".join(
