@@ -331,3 +331,42 @@ def test_show_path_array_indexes_follow_rfc_6901(index: str) -> None:
         "show", "example:crash-recovery", "--at", "8", "--path", f"/repair_needed/{index}"
     )
     assert run.code == 64 and "nothing there" in run.err
+
+
+def test_debug_why_whatif_and_transitions() -> None:
+    code, lines = _session(
+        "goto 6\nfind became refused\nrfind became refused\ngoto 3\nwhy\n"
+        "whatif resolve effect.file.write.1=completed resolve effect.provider.1=completed drop 8\n"
+        "find became complete\nquit\n"
+    )
+    assert code == 64  # the last find fails: there is no such finder
+    # resume became refused at step 3 (the first intent), not "a step where it is"
+    assert _after(lines, "find became refused")[0].startswith("error: no step after 6")
+    assert _after(lines, "rfind became refused")[0].startswith("step 3 ")
+    why = _after(lines, "why")
+    assert why[0] == "1 cause(s) at step 3:"
+    assert why[1].startswith("1. effect effect.file.write.1: ")
+    assert any(line.strip().startswith("fix: check whether effect.file.write.1") for line in why)
+    tried = _after(
+        lines,
+        "whatif resolve effect.file.write.1=completed resolve effect.provider.1=completed drop 8",
+    )
+    assert tried == [
+        "before: repair_needed, resume REFUSED, 4 repairs",
+        "after : complete, resume allowed, 0 repairs",
+        "the folds first differ at step 8",
+    ]
+
+
+def test_debug_completes_commands_and_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from replaykit import load
+    from replaykit.shell.commands.debug import completer, history_path
+
+    records = list(load("example:crash-recovery").unwrap())
+    debugger, _ = _debugger(records)
+    assert completer(debugger, "wh", "wh") == ["whatif", "where", "why"]
+    assert "became" in completer(debugger, "find ", "")
+    assert completer(debugger, "find id effect.file", "effect.file") == ["effect.file.write.1"]
+    assert completer(debugger, "whatif resolve effect.p", "effect.p") == ["effect.provider.1"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert history_path() == str(tmp_path / "replaykit" / "debug-history")

@@ -159,3 +159,32 @@ def test_bad_edits_are_usage_errors() -> None:
     run = run_cli("whatif", "example:crash-recovery", "--resolve", "effect.provider.1=sideways")
     assert run.code == 64 and "not one of" in run.err
     assert run_cli("whatif", "example:crash-recovery").code == 64
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    journals(gaps=True),
+    journals(gaps=True),
+    st.integers(0, 30),
+    st.sampled_from([None, 1, 3]),
+)
+def test_a_fork_equals_the_timeline_of_the_edited_records(
+    records: list[JournalRecord],
+    more: list[JournalRecord],
+    at: int,
+    every: int | None,
+) -> None:
+    from replaykit.timetravel import Timeline
+
+    config = ReplayConfig(ReplayMode.RESUME_REPLAY)
+    at = min(at, len(records))
+    timeline = Timeline(records, config, keyframe_every=every)
+    fork = timeline.fork(at, more)
+    expected = Timeline([*records[:at], *more], config, keyframe_every=every)
+    assert len(fork) == len(expected)
+    for k in range(len(expected)):
+        assert fork[k] == expected[k]
+        assert fork.fault(k) == expected.fault(k)
+    assert fork.faults() == expected.faults()
+    if every is None:  # the prefix's states are shared, not folded again
+        assert all(fork[k] is timeline[k] for k in range(at + 1))

@@ -20,6 +20,8 @@ from replaykit.replay.state import STATE_FIELDS
 from replaykit.shell.render import verdict_text
 from replaykit.shell.stepping import json_text, patch_text, payload_name, select, step_line
 from replaykit.timetravel import Step, Timeline, mentions, snapshot
+from replaykit.timetravel.explain import explain
+from replaykit.timetravel.whatif import Deliver, Drop, Edit, EditError, Resolve, whatif
 from replaykit.wire import to_data, to_json
 
 __all__ = ["FINDERS", "HELP", "PROMPT", "Debugger"]
@@ -59,7 +61,13 @@ commands (the step is the state after that many records; 0 is the initial state)
                      pending, unsafe, repair, missing, rejected, terminal, checkpoint,
                      refused, repair-needed (the verdict at that step),
                      seq N (the record's seq is N), id TEXT (the record names TEXT),
-                     kind K (record kind or payload type K)
+                     kind K (record kind or payload type K);
+                   find became WHAT: the next step where WHAT starts to hold
+                     (e.g. find became refused: where resume became refused)
+  rfind WHAT, fb   the same, backwards (rfind became WHAT too)
+  why              the causes of the verdict at this step (explain), with their steps
+  whatif EDIT...   the verdict after an edit of the whole journal, before writing it:
+                     drop N, resolve EFFECT_ID=STATUS, deliver DELIVERY_ID=STATUS
   show [POINTER]   the state here in snapshot form (or the part at a JSON Pointer)
   diff [N]         what this step changed (or what changed since step N)
   result           the verdict if the journal ended here (result json: the wire bytes)
@@ -86,6 +94,7 @@ class Debugger:
         self.position = 0
         self.last = len(timeline) - 1
         self.failed = 0
+        self._known_ids: set[str] | None = None
 
     def handle(self, line: str) -> bool:
         """Run one command line; ``False`` when the session should end."""
@@ -148,18 +157,129 @@ class Debugger:
     def _where(self, args: list[str]) -> None:
         self.write(self._line(self.position))
 
-    def _find(self, args: list[str]) -> None:
+    def _find(self, args: list[str], *, backwards: bool = False) -> None:
         if not args:
-            names = [*FINDERS, *VERDICT_FINDERS, "seq N", "id TEXT", "kind K"]
+            names = [*FINDERS, *VERDICT_FINDERS, "seq N", "id TEXT", "kind K", "became WHAT"]
             raise _Refused("find what? " + ", ".join(names))
+        became = args[0].lower() == "became"
+        if became:
+            args = args[1:]
+            if not args:
+                raise _Refused("find became what? (e.g. find became refused)")
         what = args[0].lower()
         test, label = self._finder(what, args[1:])
-        for k in range(self.position + 1, self.last + 1):
+        steps = (
+            range(self.position - 1, -1, -1)
+            if backwards
+            else range(self.position + 1, self.last + 1)
+        )
+        if became:
+            # a transition: WHAT holds at k and not at k - 1 (tests are computed afresh:
+            # a verdict test remembers only the last state it saw)
+            test = _became(test, self.timeline)
+        for k in steps:
             current = self.timeline.step(k)
             if test(current):
                 self.go(k)
                 return
-        raise _Refused(f"no step after {self.position} with {label}")
+        where = "before" if backwards else "after"
+        if became:
+            raise _Refused(f"no step {where} {self.position} where {label} starts to hold")
+        raise _Refused(f"no step {where} {self.position} with {label}")
+
+    def _rfind(self, args: list[str]) -> None:
+        self._find(args, backwards=True)
+
+    def _why(self, args: list[str]) -> None:
+        records = [self.timeline.record(k) for k in range(1, self.position + 1)]
+        explained = explain(records, self.timeline.config)
+        if explained.fault is not None:
+            self.write(
+                f"the strict replay stops at step {explained.fault_step}: {explained.fault.message}"
+            )
+            return
+        if not explained.causes:
+            self.write(f"nothing to explain at step {self.position}: the verdict is complete")
+            return
+        lines = [f"{len(explained.causes)} cause(s) at step {self.position}:"]
+        for number, cause in enumerate(explained.causes, 1):
+            lines.append(f"{number}. {cause.entity.kind} {cause.entity.id}: {cause.summary}")
+            lines.extend(f"     step {event.step:<5} {event.what}" for event in cause.events)
+            lines.append(f"     fix: {cause.fix}")
+        self.write("\n".join(lines))
+
+    def _whatif(self, args: list[str]) -> None:
+        if not args:
+            raise _Refused("whatif what? drop N, resolve EFFECT_ID=STATUS, deliver ID=STATUS")
+        edits: list[Edit] = []
+        words = list(args)
+        while words:
+            verb = words.pop(0).lower()
+            if not words:
+                raise _Refused(f"whatif {verb}: what?")
+            value = words.pop(0)
+            if verb == "drop":
+                edits.append(Drop(_number([value], 0)))
+            elif verb in ("resolve", "deliver"):
+                ident, sep, status = value.partition("=")
+                if not sep or not ident or not status:
+                    raise _Refused(f"whatif {verb} {value}: expected ID=STATUS")
+                edits.append(
+                    Resolve(ident, status) if verb == "resolve" else Deliver(ident, status)
+                )
+            else:
+                raise _Refused(f"whatif: unknown edit {verb!r} (drop, resolve, deliver)")
+        records = [self.timeline.record(k) for k in range(1, self.last + 1)]
+        try:
+            tried = whatif(records, self.timeline.config, edits)
+        except EditError as error:
+            raise _Refused(str(error)) from None
+        lines = []
+        for label, side in (("before", tried.before), ("after ", tried.after)):
+            if side.result is None:
+                assert side.fault is not None
+                lines.append(f"{label}: rejected at step {side.fault_step}: {side.fault.message}")
+            else:
+                resume = "resume allowed" if side.result.resume_allowed else "resume REFUSED"
+                lines.append(
+                    f"{label}: {side.result.status.value}, {resume},"
+                    f" {len(side.result.repair_needed)} repairs"
+                )
+        first = tried.first_difference
+        lines.append(
+            "the folds are the same at every step"
+            if first is None
+            else f"the folds first differ at step {first}"
+        )
+        self.write("\n".join(lines))
+
+    def completions(self, text: str, words: Sequence[str]) -> list[str]:
+        """What ``text`` may complete to: a command name first, then finder names and
+        the ids the journal's records name (effects, deliveries, records)."""
+        if not words:
+            return sorted(name for name in _COMMANDS if name.startswith(text))
+        command = words[0].lower()
+        options: set[str] = set()
+        if command in ("find", "f", "rfind", "fb"):
+            options.update(FINDERS, VERDICT_FINDERS, ("seq", "id", "kind", "became"))
+        if command == "whatif":
+            options.update(("drop", "resolve", "deliver"))
+        if command in ("find", "f", "rfind", "fb", "whatif") and len(words) >= 2:
+            options.update(self._ids())
+        return sorted(option for option in options if option.startswith(text))
+
+    def _ids(self) -> set[str]:
+        if self._known_ids is None:
+            found: set[str] = set()
+            for k in range(1, self.last + 1):
+                record = self.timeline.record(k)
+                found.add(record.record_id)
+                for name in ("effect_id", "delivery_id"):
+                    value = getattr(record.payload, name, None)
+                    if isinstance(value, str):
+                        found.add(value)
+            self._known_ids = found
+        return self._known_ids
 
     def _finder(self, what: str, args: list[str]) -> tuple[Callable[[Step], bool], str]:
         if what in FINDERS:
@@ -246,6 +366,17 @@ def _verdict_test(says: Callable[[ReplayResult], bool]) -> Callable[[Step], bool
     return test
 
 
+def _became(test: Callable[[Step], bool], timeline: Timeline) -> Callable[[Step], bool]:
+    """Whether ``test`` holds at a step and not at the one before it."""
+
+    def transition(step: Step) -> bool:
+        if step.index == 0 or not test(step):
+            return False
+        return not test(timeline.step(step.index - 1))
+
+    return transition
+
+
 def _count(args: list[str]) -> int:
     count = _number(args, 1)
     if count < 1:
@@ -284,6 +415,10 @@ _COMMANDS: Final[dict[str, Callable[[Debugger, list[str]], None]]] = {
     "w": Debugger._where,
     "find": Debugger._find,
     "f": Debugger._find,
+    "rfind": Debugger._rfind,
+    "fb": Debugger._rfind,
+    "why": Debugger._why,
+    "whatif": Debugger._whatif,
     "show": Debugger._show,
     "diff": Debugger._diff,
     "result": Debugger._result,

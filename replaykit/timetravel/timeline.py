@@ -267,6 +267,40 @@ class Timeline:
         self._cursor = (k, state)
         return state
 
+    def fork(self, at: int, records: Iterable[JournalRecord]) -> Timeline:
+        """A timeline that shares this one's first ``at`` steps, then folds ``records``.
+
+        The prefix is not folded again: its records, kept states (keyframes) and faults
+        are the same objects as this timeline's, so a branch costs only what it adds.
+        Step numbers go on from ``at`` (the branch's step ``at + 1`` is the first of
+        ``records``). A strict timeline that halted before ``at`` cannot fork there.
+
+        >>> from replaykit import ReplayConfig, ReplayMode, load
+        >>> records = load("example:crash-recovery").unwrap()
+        >>> timeline = Timeline(records, ReplayConfig(ReplayMode.RESUME_REPLAY))
+        >>> branch = timeline.fork(7, records[8:])  # without the recovery marker at step 8
+        >>> branch[7] is timeline[7], len(branch), branch.result(-1).resume_allowed
+        (True, 11, False)
+        """
+        k = self._index(at)
+        if k < 0:
+            raise IndexError(f"no state {at}")
+        branch = Timeline(
+            records,
+            self.config,
+            strict=self.strict,
+            keyframe_every=self.keyframe_every,
+            start=self.state(k),
+            pause_gc=self._pause,
+            freeze_gc=self._freeze,
+        )
+        every = self.keyframe_every
+        branch._records[:0] = self._records[:k]
+        branch._kept[:] = self._kept[: k + 1] if every is None else self._kept[: k // every + 1]
+        branch._cursor = (k, branch._last)
+        branch._faults.update({n: fault for n, fault in self._faults.items() if n <= k})
+        return branch
+
     def record(self, k: int) -> JournalRecord:
         """The record applied at step ``k`` (``k >= 1``; step 0 has none)."""
         k = self._index(k)

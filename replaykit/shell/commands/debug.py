@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -12,7 +15,7 @@ from replaykit.shell.output import Settings
 from replaykit.shell.progress import Feed
 from replaykit.timetravel import Timeline
 
-__all__ = ["debug"]
+__all__ = ["completer", "debug", "history_path"]
 
 
 @click.command(epilog=EPILOG)
@@ -21,8 +24,11 @@ __all__ = ["debug"]
 def debug(settings: Settings, args: JournalArgs, /) -> None:
     """Step through the replay of JOURNAL at a prompt: next, back, goto, find, show, diff.
 
-    Reads commands from standard input, one per line: from the terminal, or piped in
-    (for scripts). Type `help` at the prompt for the commands. Ends at `quit` or at the
+    Reads commands from standard input, one per line: from the terminal (with line
+    editing, Tab completion of commands and ids, and a history kept in
+    $XDG_CACHE_HOME/replaykit/debug-history), or piped in (for scripts). `why` explains
+    the verdict at the current step, `whatif` tries an edit. Type `help` at the prompt
+    for the commands. Ends at `quit` or at the
     end of input; piped sessions exit 64 if any command failed.
     """
     if args.journal == "-":
@@ -45,6 +51,59 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
     )
     debugger.go(0)
     interactive = sys.stdin.isatty()
+    with _line_editing(debugger) if interactive else contextlib.nullcontext():
+        _session(debugger, settings, interactive)
+    if debugger.failed and not interactive:
+        raise click.ClickException(f"{debugger.failed} debug command(s) failed")
+
+
+def history_path() -> str:
+    """Where the prompt keeps its history: ``$XDG_CACHE_HOME/replaykit/debug-history``
+    (``~/.cache/replaykit/debug-history`` by default)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "replaykit", "debug-history")
+
+
+def completer(debugger: Debugger, line: str, text: str) -> list[str]:
+    """Tab completion for the prompt: the candidates for the word ``text`` being typed
+    at the end of ``line``."""
+    before = line[: len(line) - len(text)] if line.endswith(text) else line
+    return debugger.completions(text, before.split())
+
+
+@contextlib.contextmanager
+def _line_editing(debugger: Debugger) -> Iterator[None]:
+    """readline at a terminal: line editing, Tab completion of commands and ids, and a
+    history kept between sessions (where readline is available)."""
+    try:
+        import readline
+    except ImportError:  # no readline here: a plain prompt
+        yield
+        return
+    path = history_path()
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+    found: list[str] = []
+
+    def complete(text: str, state: int) -> str | None:
+        if state == 0:
+            found[:] = completer(debugger, readline.get_line_buffer(), text)
+        return found[state] if state < len(found) else None
+
+    readline.set_completer_delims(" \t")
+    readline.set_completer(complete)
+    readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(None)
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            readline.write_history_file(path)
+
+
+def _session(debugger: Debugger, settings: Settings, interactive: bool) -> None:
     while True:
         try:
             line = input(PROMPT) if interactive else _read_piped(settings)
@@ -64,8 +123,6 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
             if not interactive:
                 raise
             settings.echo("interrupted")
-    if debugger.failed and not interactive:
-        raise click.ClickException(f"{debugger.failed} debug command(s) failed")
 
 
 def _read_piped(settings: Settings) -> str | None:
