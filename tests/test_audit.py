@@ -179,7 +179,7 @@ def test_ctrl_c_writes_what_finished_marked_incomplete(tmp_path: Path) -> None:
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(
-        name.startswith(".out.jsonl.") and (tmp_path / name).stat().st_size > 0
+        name.startswith(".replaykit-") and (tmp_path / name).stat().st_size > 0
         for name in os.listdir(tmp_path)
     ):
         time.sleep(0.05)

@@ -268,6 +268,31 @@ def _import_new(journal: _Entries, database: str, run_id: str | None, layout: st
     return attrs.evolve(summary, created=True)
 
 
+def _take_run(
+    connection: sqlite3.Connection,
+    journal: _Entries,
+    run_id: str | None,
+    replace: bool,
+    database: str,
+    table: str,
+) -> tuple[str, Iterator[tuple[int, bytes, JournalRecord]]]:
+    """The run the journal is imported as, with its table emptied of that run (refused
+    when it holds the run and ``replace`` is off), and the journal's entries."""
+    entries = journal.entries()
+    first = next(entries, None)
+    if first is None:
+        raise SourceError(Problem.EMPTY, journal.name, "empty journal: nothing to import")
+    run = first[2].run_id if run_id is None else run_id
+    present = connection.execute(
+        f"SELECT count(*) FROM {table} WHERE run_id = ?", (run,)
+    ).fetchone()[0]
+    if present and not replace:
+        message = f"already holds {present} records for run {run!r} (pass --replace to overwrite)"
+        raise SourceError(Problem.CONFLICT, database, message)
+    connection.execute(f"DELETE FROM {table} WHERE run_id = ?", (run,))
+    return run, _chain(first, entries)
+
+
 def _insert(
     connection: sqlite3.Connection,
     journal: _Entries,
@@ -275,22 +300,11 @@ def _insert(
     replace: bool,
     database: str,
 ) -> tuple[int, str]:
-    entries = journal.entries()
-    first = next(entries, None)
-    if first is None:
-        raise SourceError(Problem.EMPTY, journal.name, "empty journal: nothing to import")
-    run = first[2].run_id if run_id is None else run_id
-    present = connection.execute(
-        f"SELECT count(*) FROM {TABLE} WHERE run_id = ?", (run,)
-    ).fetchone()[0]
-    if present and not replace:
-        message = f"already holds {present} records for run {run!r} (pass --replace to overwrite)"
-        raise SourceError(Problem.CONFLICT, database, message)
-    connection.execute(f"DELETE FROM {TABLE} WHERE run_id = ?", (run,))
+    run, entries = _take_run(connection, journal, run_id, replace, database, TABLE)
     counter = [0]
 
     def rows() -> Iterator[tuple[str, int, int, str, str]]:
-        for _, raw, record in _chain(first, entries):
+        for _, raw, record in entries:
             counter[0] += 1
             text = raw.decode("utf-8", "surrogatepass")
             yield run, counter[0], record.journal_seq, record.record_id, text
@@ -311,50 +325,42 @@ def _insert_runtime(
     database: str,
 ) -> tuple[int, str, int]:
     """Rows of the runtime's ``run_journal_records``, by its writer's rules."""
-    entries = journal.entries()
-    first = next(entries, None)
-    if first is None:
-        raise SourceError(Problem.EMPTY, journal.name, "empty journal: nothing to import")
-    run = first[2].run_id if run_id is None else run_id
-    present = connection.execute(
-        f"SELECT count(*) FROM {RUNTIME_TABLE} WHERE run_id = ?", (run,)
-    ).fetchone()[0]
-    if present and not replace:
-        message = f"already holds {present} records for run {run!r} (pass --replace to overwrite)"
-        raise SourceError(Problem.CONFLICT, database, message)
-    connection.execute(f"DELETE FROM {RUNTIME_TABLE} WHERE run_id = ?", (run,))
+    run, entries = _take_run(connection, journal, run_id, replace, database, RUNTIME_TABLE)
     seen: set[str] = set()
-    last = 0
-    rows: list[tuple[str, int, str, str]] = []
-    skipped = 0
-    for location, raw, record in _chain(first, entries):
-        if record.journal_schema_version != 1:
-            message = (
-                f"journal_schema_version {record.journal_schema_version}: the runtime's"
-                " writer stores version 1 only"
-            )
-            raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
-        if record.record_id in seen:
-            skipped += 1
-            continue
-        if record.journal_seq <= last:
-            message = (
-                f"journal_seq {record.journal_seq} is not greater than the last one stored"
-                f" ({last}): the runtime's SQLite store cannot hold this journal as written"
-                " (import it with --layout replaykit to keep it whole)"
-            )
-            raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
-        seen.add(record.record_id)
-        last = record.journal_seq
-        rows.append(
-            (run, record.journal_seq, record.record_id, raw.decode("utf-8", "surrogatepass"))
-        )
+    counts = [0, 0]  # written, skipped
+
+    def rows() -> Iterator[tuple[str, int, str, str]]:
+        last = 0
+        for location, raw, record in entries:
+            if record.journal_schema_version != 1:
+                message = (
+                    f"journal_schema_version {record.journal_schema_version}: the runtime's"
+                    " writer stores version 1 only"
+                )
+                raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
+            if record.record_id in seen:
+                counts[1] += 1
+                continue
+            if record.journal_seq <= last:
+                message = (
+                    f"journal_seq {record.journal_seq} is not greater than the last one stored"
+                    f" ({last}): the runtime's SQLite store cannot hold this journal as"
+                    " written (import it with --layout replaykit to keep it whole)"
+                )
+                raise SourceError(Problem.UNSTORABLE, journal.name, message, line=location)
+            seen.add(record.record_id)
+            last = record.journal_seq
+            counts[0] += 1
+            # The runtime stores a u64 with an ``as i64`` cast: past 2**63 it wraps negative.
+            stored = last if last < 2**63 else last - 2**64
+            yield run, stored, record.record_id, raw.decode("utf-8", "surrogatepass")
+
     connection.executemany(
         f"INSERT INTO {RUNTIME_TABLE} (run_id, journal_seq, record_id, record_json)"
         " VALUES (?, ?, ?, ?)",
-        rows,
+        rows(),
     )
-    return len(rows), run, skipped
+    return counts[0], run, counts[1]
 
 
 def _chain(

@@ -2,15 +2,19 @@
 
 Commands write through ``Settings`` (the group's options: colour, progress) and report
 how a fold ended as an ``Outcome`` (or ``None`` when they just showed something);
-``replaykit.shell.cli`` turns outcomes and errors into exit codes, in one place.
+``replaykit.shell.cli`` turns outcomes and errors into exit codes, in one place. Files
+they write (``-o``) are written atomically: ``atomic_file``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import sys
-from typing import final
+import tempfile
+from collections.abc import Iterator
+from typing import IO, final
 
 import attrs
 import click
@@ -19,7 +23,48 @@ from replaykit.model import ReplayResult, ReplayStatus
 from replaykit.shell.errors import SourceError
 from replaykit.shell.render import one_line
 
-__all__ = ["Outcome", "PipeClosed", "Settings", "color_wanted", "outcome_of"]
+__all__ = [
+    "Outcome",
+    "PipeClosed",
+    "Settings",
+    "atomic_file",
+    "color_wanted",
+    "outcome_of",
+    "write_atomically",
+]
+
+
+@contextlib.contextmanager
+def atomic_file(path: str) -> Iterator[IO[str]]:
+    """A text file that becomes ``path`` only when the block ends without an error: it
+    is written beside ``path`` under a temporary name, synced and renamed into place,
+    and removed on any error (Ctrl-C included). It keeps the mode of the file it
+    replaces (a new one gets 0666 minus the umask)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".replaykit-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (``atomic_file``)."""
+    with atomic_file(path) as handle:
+        handle.write(text)
 
 
 class Outcome(enum.Enum):

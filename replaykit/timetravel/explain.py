@@ -27,7 +27,7 @@ close it. Pure: it reads records and returns values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final, final
 
 import attrs
@@ -147,6 +147,10 @@ class _Story:
         self.accounts.setdefault(name, []).append(index)
 
 
+#: ``(kind, id)`` -> the story of that entity (made on first use).
+_Stories = Callable[[str, str], _Story]
+
+
 def explain(records: Iterable[JournalRecord], config: ReplayConfig) -> Explanation:
     """The causes of the strict replay's verdict on ``records`` under ``config``.
 
@@ -209,13 +213,11 @@ def _observe(
     record: JournalRecord,
     before: ReplayState,
     after: ReplayState,
-    story: object,
+    get: _Stories,
     repair_owner: list[Entity],
     unsafe_owner: list[Entity],
     delivery_of_dedupe: dict[str, str],
 ) -> None:
-    get = story  # a callable: (kind, id) -> _Story
-    assert callable(get)
     payload = record.payload
     # Missing content refs first: the reducer observes them before the payload's rule.
     new_repairs = (
@@ -296,12 +298,10 @@ def _observe(
 def _account(
     state: ReplayState,
     result: ReplayResult,
-    story: object,
+    get: _Stories,
     repair_owner: list[Entity],
     unsafe_owner: list[Entity],
 ) -> None:
-    get = story
-    assert callable(get)
     last = len(repair_owner)
     for index, owner in enumerate(repair_owner):
         get(owner.kind, owner.id).account("repair_needed", index)

@@ -51,9 +51,9 @@ from replaykit.model import (
     RunLifecycleRecord,
     TerminalResultMarker,
 )
-from replaykit.replay import ReplayConfig, ReplayFault, ReplayState, initial_state, step
-from replaykit.replay import finish as finish_state
+from replaykit.replay import ReplayConfig, ReplayFault
 from replaykit.replay.transitions import TERMINAL_LIFECYCLE
+from replaykit.timetravel.timeline import Timeline
 
 __all__ = [
     "Append",
@@ -140,16 +140,11 @@ class WhatIf:
     first_difference: int | None
 
 
-def _fold(records: Sequence[JournalRecord], config: ReplayConfig) -> tuple[Side, list[ReplayState]]:
-    state = initial_state(config)
-    states = [state]
-    for index, record in enumerate(records, 1):
-        outcome = step(state, record)
-        if not isinstance(outcome.value_or(None), ReplayState):
-            return Side(None, outcome.failure(), index, index), states
-        state = outcome.unwrap()
-        states.append(state)
-    return Side(finish_state(state), None, 0, len(records)), states
+def _side(timeline: Timeline) -> Side:
+    halted = timeline.halt
+    if halted is not None:
+        return Side(None, halted.fault, halted.index, halted.index)
+    return Side(timeline.result(-1), None, 0, len(timeline) - 1)
 
 
 def _check_step(number: int, total: int, what: str) -> None:
@@ -302,18 +297,26 @@ def _deliver(
 
 
 def whatif(records: Sequence[JournalRecord], config: ReplayConfig, edits: Iterable[Edit]) -> WhatIf:
-    """Replay ``records`` and their edited branch; compare the verdicts and the folds."""
+    """Replay ``records`` and their edited branch; compare the verdicts and the folds.
+
+    The branch is a fork of the original's timeline where the two first part: the
+    records before that are folded once, and their states are the same objects.
+    """
     records = tuple(records)
     edited = branch(records, edits)
-    before, states_before = _fold(records, config)
-    after, states_after = _fold(edited, config)
+    original = Timeline(records, config, strict=True, pause_gc=True)
+    same = next(
+        (n for n, (a, b) in enumerate(zip(records, edited, strict=False)) if a is not b),
+        min(len(records), len(edited)),
+    )
+    shared = min(same, len(original) - 1)
+    forked = original.fork(shared, edited[shared:])
+    before, after = _side(original), _side(forked)
     first = None
-    for number in range(max(len(states_before), len(states_after))):
-        left = states_before[number] if number < len(states_before) else None
-        right = states_after[number] if number < len(states_after) else None
-        if left is None or right is None or left != right:
+    for number in range(shared + 1, max(len(original), len(forked))):
+        if number >= len(original) or number >= len(forked) or original[number] != forked[number]:
             first = number
             break
     if first is None and (before.fault is None) != (after.fault is None):
-        first = min(len(states_before), len(states_after))
+        first = min(len(original), len(forked))
     return WhatIf(before, after, edited, first)

@@ -7,7 +7,6 @@ import csv
 import io
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from replaykit.shell.exits import (
     exit_codes_help,
 )
 from replaykit.shell.options import MODES, StoreContent, build_config, config_options
-from replaykit.shell.output import Settings
+from replaykit.shell.output import Settings, atomic_file
 from replaykit.shell.render import plural
 
 __all__ = ["audit_command"]
@@ -306,22 +305,10 @@ class _Bar:
 
 @contextlib.contextmanager
 def _sink(output: str | None) -> Iterator[IO[str]]:
-    """Standard output, or a temporary file beside ``output`` renamed into place at the
-    end (also after Ctrl-C, with what finished); removed on any other failure."""
+    """Standard output, or ``output`` written atomically (``atomic_file``): it appears
+    at the end, also after Ctrl-C (with what finished, as the audit catches it)."""
     if output is None or output == "-":
         yield sys.stdout
         return
-    folder = os.path.dirname(os.path.abspath(output))
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(output)}.", suffix=".tmp", dir=folder
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with atomic_file(output) as handle:
+        yield handle

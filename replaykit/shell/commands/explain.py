@@ -9,10 +9,9 @@ import orjson
 
 from replaykit.model import JournalRecord
 from replaykit.replay import pause_gc
-from replaykit.shell.commands.minimize import write_atomically
 from replaykit.shell.errors import SourceError
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
-from replaykit.shell.output import Outcome, Settings, outcome_of
+from replaykit.shell.output import Outcome, Settings, outcome_of, write_atomically
 from replaykit.shell.render import fault_json, plural
 from replaykit.shell.sources import open_journal
 from replaykit.timetravel.explain import LISTS, Explanation, explain

@@ -8,9 +8,7 @@ directory, flushed and renamed over FILE, so a reader never sees half a journal)
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,13 +18,13 @@ from returns.result import Failure
 from replaykit.model import JournalRecord
 from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.options import JOURNAL_HELP, JournalArgs, journal_arguments
-from replaykit.shell.output import Settings
+from replaykit.shell.output import Settings, write_atomically
 from replaykit.shell.progress import Feed
 from replaykit.testing import minimize as minimize_records
 from replaykit.testing.predicates import keep_predicate
 from replaykit.wire import to_json
 
-__all__ = ["EXIT_HELP", "KEEP_HELP", "minimize", "write_atomically"]
+__all__ = ["EXIT_HELP", "KEEP_HELP", "minimize"]
 
 KEEP_HELP: Final = """\b
 --keep EXPR (repeatable, all must hold) tests the lenient fold of a candidate
@@ -58,32 +56,6 @@ def _same_file(output: str, journal: str) -> bool:
         return os.path.samefile(output, journal)
     except OSError:  # either does not exist (or JOURNAL is - or example:NAME)
         return False
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
-
-    The file keeps the mode of the file it replaces (a new one gets 0666 minus the umask).
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".replaykit-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _jsonl(records: Sequence[JournalRecord]) -> str:

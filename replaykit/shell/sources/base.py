@@ -29,6 +29,7 @@ __all__ = [
     "at_or_before",
     "choose_run",
     "decode_checkpoint",
+    "decode_record",
     "invalid_record_message",
     "shown_runs",
     "sorted_checkpoints",
@@ -133,7 +134,7 @@ class Store(Protocol):
         ...
 
 
-def invalid_record_message(error: DecodeError) -> str:
+def invalid_record_message(error: DecodeError, what: str = "journal record") -> str:
     """The message for a line or row that does not decode, naming the JSON path.
 
     A record is one line, so "line 1" in a JSON syntax error is dropped (it would be
@@ -146,22 +147,29 @@ def invalid_record_message(error: DecodeError) -> str:
     """
     where = "" if error.path == "$" else f"{error.path}: "
     message = error.message.replace(" at line 1 column ", " at column ")
-    return f"not a valid journal record: {where}{message}"
+    return f"not a valid {what}: {where}{message}"
 
 
-def decode_checkpoint(
-    raw: bytes, store: str, *, line: int | None = None, row: str | None = None
-) -> RunCheckpoint:
+def decode_record(raw: bytes, source: str, *, row: str | None = None) -> JournalRecord:
+    """A stored record from its JSON, or ``SourceError`` naming the source and row."""
+    decoded = from_json(JournalRecord, raw)
+    if isinstance(decoded, Success):
+        record: JournalRecord = decoded.unwrap()
+        return record
+    failure = decoded.failure()
+    message = invalid_record_message(failure)
+    raise SourceError(Problem.UNDECODABLE, source, message, row=row, path=failure.path)
+
+
+def decode_checkpoint(raw: bytes, store: str, *, row: str | None = None) -> RunCheckpoint:
     """A stored ``RunCheckpoint`` from its JSON, or ``SourceError`` naming where it was."""
     decoded = from_json(RunCheckpoint, raw)
     if isinstance(decoded, Success):
         checkpoint: RunCheckpoint = decoded.unwrap()
         return checkpoint
     failure = decoded.failure()
-    where = "" if failure.path == "$" else f"{failure.path}: "
-    text = failure.message.replace(" at line 1 column ", " at column ")
-    message = f"not a valid checkpoint: {where}{text}"
-    raise SourceError(Problem.UNDECODABLE, store, message, line=line, row=row, path=failure.path)
+    message = invalid_record_message(failure, "checkpoint")
+    raise SourceError(Problem.UNDECODABLE, store, message, row=row, path=failure.path)
 
 
 def sorted_checkpoints(found: Sequence[StoredCheckpoint]) -> tuple[StoredCheckpoint, ...]:

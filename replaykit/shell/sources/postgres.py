@@ -38,8 +38,6 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any, Final, final
 
-from returns.result import Success
-
 from replaykit.model import JournalRecord
 from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.sources.base import (
@@ -47,11 +45,10 @@ from replaykit.shell.sources.base import (
     StoredCheckpoint,
     choose_run,
     decode_checkpoint,
-    invalid_record_message,
+    decode_record,
     shown_runs,
     sorted_checkpoints,
 )
-from replaykit.wire import from_json
 
 __all__ = ["URL_PREFIXES", "PostgresStore", "mask_password"]
 
@@ -271,17 +268,7 @@ class PostgresStore:
                 )
                 for ordinal, (seq, text) in enumerate(cursor, 1):
                     raw = text.encode("utf-8", "surrogatepass") if text is not None else b"null"
-                    decoded = from_json(JournalRecord, raw)
-                    if not isinstance(decoded, Success):
-                        failure = decoded.failure()
-                        raise SourceError(
-                            Problem.UNDECODABLE,
-                            name,
-                            invalid_record_message(failure),
-                            row=f"(journal_seq={seq})",
-                            path=failure.path,
-                        )
-                    yield ordinal, raw, decoded.unwrap()
+                    yield ordinal, raw, decode_record(raw, name, row=f"(journal_seq={seq})")
 
         return EntriesJournal(
             name,

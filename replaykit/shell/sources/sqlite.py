@@ -44,8 +44,6 @@ import tempfile
 from collections.abc import Iterator
 from typing import Final, final
 
-from returns.result import Success
-
 from replaykit.model import JournalRecord
 from replaykit.shell.errors import Problem, SourceError, os_error
 from replaykit.shell.sources.base import (
@@ -53,10 +51,9 @@ from replaykit.shell.sources.base import (
     StoredCheckpoint,
     choose_run,
     decode_checkpoint,
-    invalid_record_message,
+    decode_record,
     sorted_checkpoints,
 )
-from replaykit.wire import from_json
 
 __all__ = [
     "JOURNAL_COLUMNS",
@@ -280,12 +277,7 @@ class SqliteJournal:
         else:
             message = f"record_json is not text (got {type(text).__name__})"
             raise SourceError(Problem.UNDECODABLE, self.name, message, row=where)
-        decoded = from_json(JournalRecord, raw)
-        if not isinstance(decoded, Success):
-            failure = decoded.failure()
-            message = invalid_record_message(failure)
-            raise SourceError(Problem.UNDECODABLE, self.name, message, row=where, path=failure.path)
-        record = decoded.unwrap()
+        record = decode_record(raw, self.name, row=where)
         if seq != record.journal_seq or record_id != record.record_id:
             message = (
                 f"the row says journal_seq={seq!r}, record_id={record_id!r} but the record"
@@ -447,17 +439,7 @@ class RuntimeSqliteStore:
                     seq, text = row
                     where = f"(run_id={run_id!r}, journal_seq={seq!r})"
                     raw = _text_bytes(text, self.name, "record_json", where)
-                    decoded = from_json(JournalRecord, raw)
-                    if not isinstance(decoded, Success):
-                        failure = decoded.failure()
-                        raise SourceError(
-                            Problem.UNDECODABLE,
-                            self.name,
-                            invalid_record_message(failure),
-                            row=where,
-                            path=failure.path,
-                        )
-                    yield ordinal, raw, decoded.unwrap()
+                    yield ordinal, raw, decode_record(raw, self.name, row=where)
 
         return EntriesJournal(
             f"{self.name} (run {run_id})",
