@@ -11,7 +11,7 @@ import pytest
 from replaykit import JournalRecord, ReplayConfig, ReplayMode, from_json, lint, to_json
 from replaykit.examples import path as example_path
 from replaykit.shell.cli import run
-from replaykit.shell.commands import minimize as cmd_minimize
+from replaykit.shell.output import write_atomically
 from replaykit.testing import builders as b
 from replaykit.testing.predicates import keep_predicate
 
@@ -103,7 +103,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        cmd_minimize.write_atomically(str(target), "new\n")
+        write_atomically(str(target), "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 

@@ -29,7 +29,7 @@ import stat
 from typing import Final, Protocol, final
 
 from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
-from replaykit.shell.sources.sqlite import connect_readonly, database_error, require_table
+from replaykit.shell.sources.sqlitedb import connect_readonly, database_error, require_table
 
 __all__ = [
     "ContentStore",

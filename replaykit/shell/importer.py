@@ -36,9 +36,8 @@ from replaykit.shell.sources.sqlite import (
     RUNTIME_TABLE,
     STATEMENTS,
     TABLE,
-    connect_readonly,
-    database_error,
 )
+from replaykit.shell.sources.sqlitedb import connect_readonly, database_error
 
 __all__ = ["LAYOUTS", "ImportSummary", "import_journal", "write_error"]
 

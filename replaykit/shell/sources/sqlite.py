@@ -28,24 +28,19 @@ it only holds journals whose seqs strictly increase; ``RuntimeSqliteStore`` read
 the runtime does (``ORDER BY journal_seq``). ``open_sqlite_store`` tells the two apart
 by their tables.
 
-Databases are never written while read (``connect_readonly``): one left with a hot
-journal, or with pages in its write-ahead log, is read through a private copy.
+Databases are never written while read: both layouts open them with
+``sqlitedb.connect_readonly``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import pathlib
-import shutil
 import sqlite3
-import stat
-import tempfile
 from collections.abc import Iterator
 from typing import Final, final
 
 from replaykit.model import JournalRecord
-from replaykit.shell.errors import Problem, SourceError, os_error
+from replaykit.shell.errors import Problem, SourceError
 from replaykit.shell.sources.base import (
     EntriesJournal,
     StoredCheckpoint,
@@ -53,6 +48,12 @@ from replaykit.shell.sources.base import (
     decode_checkpoint,
     decode_record,
     sorted_checkpoints,
+)
+from replaykit.shell.sources.sqlitedb import (
+    connect_readonly,
+    database_error,
+    require_table,
+    table_names,
 )
 
 __all__ = [
@@ -65,10 +66,7 @@ __all__ = [
     "ReplaykitSqliteStore",
     "RuntimeSqliteStore",
     "SqliteJournal",
-    "connect_readonly",
-    "database_error",
     "open_sqlite_store",
-    "require_table",
 ]
 
 STATEMENTS: Final = (
@@ -91,121 +89,6 @@ JOURNAL_COLUMNS: Final = ("run_id", "position", "journal_seq", "record_id", "rec
 
 TABLE: Final = "journal_records"
 _LIST_RUNS: Final = 5
-
-
-def database_error(error: sqlite3.Error, name: str) -> SourceError:
-    """The ``SourceError`` for an SQLite error met while reading ``name``."""
-    code = getattr(error, "sqlite_errorname", "")
-    if code in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in str(error):
-        return SourceError(Problem.NOT_DATABASE, name, f"not an SQLite database ({error})")
-    if "no such table" in str(error) or "no such column" in str(error):
-        return SourceError(Problem.MISSING_TABLE, name, f"unexpected database layout ({error})")
-    return SourceError(Problem.UNREADABLE, name, f"cannot read the database ({error})")
-
-
-def connect_readonly(path: str, name: str | None = None) -> sqlite3.Connection:
-    """Open an existing SQLite database for reading without changing any of its files.
-
-    - A database in rollback-journal mode is opened read-only (``mode=ro``); one left
-      with a hot journal by a writer that died mid-transaction is read through a
-      private copy, on which SQLite rolls the interrupted transaction back.
-    - A database in WAL mode would have even a read-only connection create or update
-      its ``-wal`` and ``-shm`` side files. With no ``-wal`` (or an empty one) it is
-      opened as immutable; with committed pages still in its ``-wal`` (a writer that
-      was killed, or one that is still open), the database and its ``-wal`` are copied
-      and the copy is read: the last committed state, and the store stays as it was.
-
-    Raises ``SourceError`` when ``path`` is missing, unreadable or not a database.
-    """
-    name = path if name is None else name
-    try:
-        if stat.S_ISDIR(os.stat(path).st_mode):
-            raise SourceError(Problem.IS_DIRECTORY, name, "is a directory, not a database")
-        with open(path, "rb") as file:
-            header = file.read(20)
-    except OSError as error:
-        raise os_error(error, name) from None
-    if len(header) == 20 and header[18] == 2:  # WAL mode (SQLite file format, offset 18)
-        try:
-            wal = os.stat(path + "-wal").st_size
-        except FileNotFoundError:
-            wal = 0
-        except OSError as error:
-            raise os_error(error, name + "-wal") from None
-        if wal:
-            return _recovered_copy(path, name, "-wal", "its write-ahead log holds pages")
-        return _connect(pathlib.Path(path).resolve().as_uri() + "?mode=ro&immutable=1", name)
-    uri = pathlib.Path(path).resolve().as_uri() + "?mode=ro"
-    connection = sqlite3.connect(uri, uri=True)
-    try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as error:
-        connection.close()
-        if _hot_journal(error, path):
-            return _recovered_copy(
-                path,
-                name,
-                "-journal",
-                "the database has a hot journal (a writer died mid-transaction)",
-            )
-        raise database_error(error, name) from None
-    return connection
-
-
-def _connect(uri: str, name: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(uri, uri=True)
-    try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as error:
-        connection.close()
-        raise database_error(error, name) from None
-    return connection
-
-
-def _hot_journal(error: sqlite3.Error, path: str) -> bool:
-    """Whether opening read-only failed because SQLite must first roll back the journal
-    of a writer that died mid-transaction, which a read-only connection may not do."""
-    code = getattr(error, "sqlite_errorname", "")
-    return code.startswith("SQLITE_READONLY") and os.path.exists(path + "-journal")
-
-
-def _recovered_copy(path: str, name: str, side: str, why: str) -> sqlite3.Connection:
-    """A connection to a private copy of the database and its side file (``-journal``
-    or ``-wal``), on which SQLite recovers: the last committed state, read without
-    writing to the original. The copy is unlinked once open (the connection keeps it
-    alive)."""
-    scratch = tempfile.mkdtemp(prefix="replaykit-recover-")
-    copy = os.path.join(scratch, "journal.db")
-    try:
-        try:
-            shutil.copyfile(path, copy)
-            shutil.copyfile(path + side, copy + side)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            message = f"{why} and a copy to read it from could not be made ({reason})"
-            raise SourceError(Problem.UNREADABLE, name, message) from None
-        connection = sqlite3.connect(copy)
-        try:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as error:
-            connection.close()
-            raise database_error(error, name) from None
-        return connection
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def require_table(
-    connection: sqlite3.Connection, table: str, columns: tuple[str, ...], name: str
-) -> None:
-    """Raise ``Problem.MISSING_TABLE`` unless ``table`` exists with all ``columns``."""
-    found = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-    if not found:
-        raise SourceError(Problem.MISSING_TABLE, name, f"the database has no table {table!r}")
-    missing = [column for column in columns if column not in found]
-    if missing:
-        message = f"table {table!r} lacks column(s) {', '.join(missing)}"
-        raise SourceError(Problem.MISSING_TABLE, name, message)
 
 
 @final
@@ -355,15 +238,6 @@ def _text_bytes(value: object, name: str, column: str, where: str) -> bytes:
         return value
     message = f"{column} is not text (got {type(value).__name__})"
     raise SourceError(Problem.UNDECODABLE, name, message, row=where)
-
-
-def _tables(connection: sqlite3.Connection) -> list[str]:
-    return [
-        str(row[0])
-        for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        )
-    ]
 
 
 @final
@@ -526,7 +400,7 @@ class ReplaykitSqliteStore:
         connection = connect_readonly(self.path, self.name)
         with contextlib.closing(connection):
             try:
-                if _CONTENT_REFS not in _tables(connection):
+                if _CONTENT_REFS not in table_names(connection):
                     return frozenset()
                 rows = connection.execute(f"SELECT ref FROM {_CONTENT_REFS}")
                 return frozenset(str(ref) for (ref,) in rows if ref is not None)
@@ -548,7 +422,7 @@ def open_sqlite_store(path: str) -> RuntimeSqliteStore | ReplaykitSqliteStore:
     connection = connect_readonly(path)
     with contextlib.closing(connection):
         try:
-            tables = _tables(connection)
+            tables = table_names(connection)
             if RUNTIME_TABLE in tables:
                 require_table(
                     connection, RUNTIME_TABLE, ("run_id", "journal_seq", "record_json"), path
