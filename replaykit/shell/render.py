@@ -22,6 +22,7 @@ import orjson
 from replaykit.model import ReplayMode, ReplayResult, ReplayStatus
 from replaykit.replay import LintReport, ReplayFault
 from replaykit.timetravel.explain import Cause
+from replaykit.timetravel.snapshot import fault_data
 from replaykit.wire import to_json
 
 __all__ = [
@@ -223,15 +224,7 @@ def rejected_text(
 
 def fault_json(fault: ReplayFault, *, index: int, unit: str, location: int) -> str:
     """A rejected record as one JSON object; ``error`` holds the reference's error bytes."""
-    fields = {
-        "index": index,
-        unit: location,
-        "record_id": fault.record_id,
-        "journal_seq": fault.journal_seq,
-        "kind": str(fault.kind),
-        "retry": str(fault.retry),
-        "message": fault.message,
-    }
+    fields = {"index": index, unit: location, **fault_data(fault)}
     body = orjson.dumps(fields).decode()
     return body[:-1] + ',"error":' + to_json(fault.error) + "}"
 

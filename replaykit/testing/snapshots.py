@@ -32,6 +32,7 @@ from replaykit.model import JournalRecord
 from replaykit.replay import LintReport, ReplayConfig, ReplayFault, ReplayState, finish
 from replaykit.timetravel import Step, Timeline, parse_pointer
 from replaykit.timetravel import snapshot as state_snapshot
+from replaykit.timetravel.snapshot import config_data, fault_data
 from replaykit.wire import to_data
 
 __all__ = [
@@ -55,25 +56,6 @@ DEFAULT_POINTERS: Final = ("/seen_records/*",)
 _DIGEST: Final = "<digest>"
 
 
-def _config(config: ReplayConfig) -> dict[str, Any]:
-    refs = config.available_content_refs
-    return {
-        "mode": config.mode.value,
-        "available_content_refs": None if refs is None else sorted(refs),
-        "missing_content_policy": config.missing_content_policy.value,
-    }
-
-
-def _fault(fault: ReplayFault) -> dict[str, Any]:
-    return {
-        "record_id": fault.record_id,
-        "journal_seq": fault.journal_seq,
-        "kind": fault.kind.value,
-        "retry": fault.retry.value,
-        "message": fault.message,
-    }
-
-
 def _record_line(record: JournalRecord) -> dict[str, Any]:
     payload = to_data(record)["payload"]
     kind = payload.get("record_type", payload["type"])
@@ -91,7 +73,7 @@ def _step(step: Step) -> dict[str, Any]:
         out["record"] = _record_line(step.record)
     out["accepted"] = step.accepted
     if step.fault is not None:
-        out["fault"] = _fault(step.fault)
+        out["fault"] = fault_data(step.fault)
     out["state"] = state_snapshot(step.state)
     return out
 
@@ -127,11 +109,11 @@ def trace(
         out["record"] = _record_line(step.record)
         out["accepted"] = step.accepted
         if step.fault is not None:
-            out["fault"] = _fault(step.fault)
+            out["fault"] = fault_data(step.fault)
         out["changes"] = timeline.diff(step.index - 1, step.index)
         steps.append(out)
     document = {
-        "config": _config(timeline.config),
+        "config": config_data(timeline.config),
         "steps": steps,
         "result": to_data(finish(timeline[-1])),
     }
@@ -175,13 +157,13 @@ def _data(value: object) -> Any:
     if isinstance(value, Step):
         return _step(value)
     if isinstance(value, ReplayFault):
-        return _fault(value)
+        return fault_data(value)
     if isinstance(value, ReplayConfig):
-        return _config(value)
+        return config_data(value)
     if isinstance(value, LintReport):
         return {
             "records": value.records,
-            "faults": [{"index": i, **_fault(f)} for i, f in value.faults],
+            "faults": [{"index": i, **fault_data(f)} for i, f in value.faults],
             "result": to_data(value.result),
         }
     if isinstance(value, Success):

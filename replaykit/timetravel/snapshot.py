@@ -47,7 +47,13 @@ from replaykit.model import (
     ReplayRepairNeeded,
     RunCheckpoint,
 )
-from replaykit.replay import OutputIntentState, ReplayConfig, ReplayState, SeenRecords
+from replaykit.replay import (
+    OutputIntentState,
+    ReplayConfig,
+    ReplayFault,
+    ReplayState,
+    SeenRecords,
+)
 from replaykit.replay.args import expect
 from replaykit.replay.state import STATE_FIELDS, OutputResultState
 from replaykit.timetravel.pointer import pointer
@@ -60,8 +66,10 @@ __all__ = [
     "VERSION",
     "RestoreError",
     "canonical_bytes",
+    "config_data",
     "encode_entry",
     "encode_field",
+    "fault_data",
     "fingerprint",
     "restore",
     "snapshot",
@@ -110,7 +118,8 @@ MAP_FIELDS: Final[Mapping[str, Callable[[Any], Any]]] = {
 VECTOR_FIELDS: Final = frozenset({"repair_needed", "unsafe_pending_side_effects"})
 
 
-def _encode_config(config: ReplayConfig) -> dict[str, Any]:
+def config_data(config: ReplayConfig) -> dict[str, Any]:
+    """A ``ReplayConfig`` as JSON data (the ``config`` of a snapshot)."""
     refs = config.available_content_refs
     return {
         "mode": config.mode.value,
@@ -135,10 +144,29 @@ def encode_field(name: str, value: Any) -> Any:
     if name == "missing_content_refs":
         return sorted(value)
     if name == "config":
-        return _encode_config(value)
+        return config_data(value)
     if name == "latest_checkpoint":
         return None if value is None else to_data(value)
     return value  # last_journal_seq, terminal_status
+
+
+def fault_data(fault: ReplayFault) -> dict[str, Any]:
+    """A rejected record as JSON data: its id and seq, the error's kind, retry and message.
+
+    >>> from replaykit import ReplayConfig, ReplayMode, lint
+    >>> from replaykit.testing.builders import effect_intent, journal, terminal_result
+    >>> records = journal(terminal_result(), effect_intent())
+    >>> _, fault = lint(records, ReplayConfig(ReplayMode.AUDIT_REPLAY)).faults[0]
+    >>> sorted(fault_data(fault))
+    ['journal_seq', 'kind', 'message', 'record_id', 'retry']
+    """
+    return {
+        "record_id": fault.record_id,
+        "journal_seq": fault.journal_seq,
+        "kind": fault.kind.value,
+        "retry": fault.retry.value,
+        "message": fault.message,
+    }
 
 
 def snapshot(state: ReplayState) -> dict[str, Any]:

@@ -214,9 +214,11 @@ def choose_run(store: Store, run_id: str | None, *, allow_empty: bool = False) -
     return runs[0]
 
 
-@final
 class EntriesJournal:
     """A journal source over entries a store has already put in order.
+
+    The one home of a source's bookkeeping (location, count, progress, the empty check):
+    stores build one with their reader, ``SqliteJournal`` subclasses it.
 
     ``read`` gives ``(location, raw JSON, record)`` triples each time the journal is
     iterated (a store that must sort reads everything first; one that streams, row by

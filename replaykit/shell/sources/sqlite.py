@@ -92,36 +92,22 @@ _LIST_RUNS: Final = 5
 
 
 @final
-class SqliteJournal:
+class SqliteJournal(EntriesJournal):
     """The journal of one run in an SQLite database, read-only, in ``position`` order.
 
-    ``run_id`` may be left out when the database holds exactly one run.
+    ``run_id`` may be left out when the database holds exactly one run. The counting,
+    locations and progress are ``EntriesJournal``'s; this class only reads the rows.
     """
 
-    unit: Final = "row"
-
     def __init__(self, path: str, *, run_id: str | None = None, allow_empty: bool = False) -> None:
+        super().__init__(
+            path, "row", self._rows, total=lambda: self._rows_total, allow_empty=allow_empty
+        )
         self.path = path
-        self.name = path
         self.run_id = run_id
-        self.allow_empty = allow_empty
-        self.location = 0
-        self.torn_tail: SourceError | None = None
-        self._done = 0
-        self._total: int | None = None
+        self._rows_total: int | None = None
 
-    def __iter__(self) -> Iterator[JournalRecord]:
-        for _, _, record in self.entries():
-            yield record
-
-    def progress(self) -> tuple[int, int | None]:
-        """Rows read so far and the number of rows of the run."""
-        return self._done, self._total
-
-    def entries(self) -> Iterator[tuple[int, bytes, JournalRecord]]:
-        """Each record with its position and its raw JSON bytes."""
-        self.location = 0
-        self._done = 0
+    def _rows(self) -> Iterator[tuple[int, bytes, JournalRecord]]:
         connection = connect_readonly(self.path, self.name)
         with contextlib.closing(connection):
             try:
@@ -129,7 +115,7 @@ class SqliteJournal:
                 run = self._resolve_run(connection)
                 if run is None:
                     return
-                (self._total,) = connection.execute(
+                (self._rows_total,) = connection.execute(
                     f"SELECT count(*) FROM {TABLE} WHERE run_id = ?", (run,)
                 ).fetchone()
                 cursor = connection.execute(
@@ -140,6 +126,7 @@ class SqliteJournal:
                 rows = iter(cursor)
             except sqlite3.Error as error:
                 raise database_error(error, self.name) from None
+            done = 0
             while True:
                 try:
                     row = next(rows, None)
@@ -147,10 +134,12 @@ class SqliteJournal:
                     raise database_error(error, self.name) from None
                 if row is None:
                     return
-                self._done += 1
-                yield self._decode(run, row)
+                done += 1
+                yield self._decode(run, row, done)
 
-    def _decode(self, run: str, row: tuple[object, ...]) -> tuple[int, bytes, JournalRecord]:
+    def _decode(
+        self, run: str, row: tuple[object, ...], done: int
+    ) -> tuple[int, bytes, JournalRecord]:
         position, seq, record_id, text = row
         where = f"(run_id={run!r}, position={position!r})"
         if isinstance(text, str):
@@ -167,8 +156,7 @@ class SqliteJournal:
                 f" says journal_seq={record.journal_seq}, record_id={record.record_id!r}"
             )
             raise SourceError(Problem.UNDECODABLE, self.name, message, row=where)
-        self.location = position if isinstance(position, int) else self._done
-        return self.location, raw, record
+        return (position if isinstance(position, int) else done), raw, record
 
     def _resolve_run(self, connection: sqlite3.Connection) -> str | None:
         runs = [
