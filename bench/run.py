@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_debug.py", "--records", "20000"],
             ["bench_stores.py", "--records", "10000", "--rounds", "1"],
             ["bench_audit.py", "--runs", "100", "--records", "100", "--small-runs", "1000"],
+            ["bench_report.py", "--records", "2000", "--rounds", "1"],
         ]
     else:
         runs = [
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             ["bench_debug.py"],
             ["bench_stores.py"],
             ["bench_audit.py"],
+            ["bench_report.py"],
         ]
     failed = 0
     for run in runs:

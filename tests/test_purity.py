@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -62,12 +63,33 @@ def core_files() -> list[Path]:
     )
 
 
+#: The one import that crosses the walls outward: a notebook's ``_repr_html_`` hook
+#: imports the HTML renderer when it is called (never when the core is imported).
+DISPLAY_HOOK: Final = "_repr_html_"
+RENDERER: Final = "replaykit.report"
+
+
+def display_hook_imports(tree: ast.AST) -> list[ast.AST]:
+    """The ``from replaykit.report import ...`` statements inside ``_repr_html_`` bodies."""
+    return [
+        node
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef) and function.name == DISPLAY_HOOK
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom) and node.module == RENDERER
+    ]
+
+
 def imported_names(path: Path) -> list[str]:
-    """Absolute names of every module ``path`` imports (relative imports resolved)."""
+    """Absolute names of every module ``path`` imports (relative imports resolved),
+    except the display hook's renderer (``display_hook_imports``)."""
     tree = ast.parse(path.read_text("utf-8"), str(path))
     package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    hooks = {id(node) for node in display_hook_imports(tree)}
     names = []
     for node in ast.walk(tree):
+        if id(node) in hooks:
+            continue
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -167,5 +189,20 @@ def test_importing_the_core_loads_no_io_module() -> None:
     assert "replaykit.replay.transitions" in new
     forbidden = IO_MODULES - {"importlib"}
     bad = [name for name in new if name.split(".")[0] in forbidden]
-    outside = [n for n in new if n.startswith(("replaykit.shell", "replaykit.testing"))]
+    outside = [n for n in new if n.startswith(("replaykit.shell", "replaykit.testing", RENDERER))]
     assert (bad, outside) == ([], [])
+
+
+def test_only_the_result_and_the_timeline_reach_the_renderer() -> None:
+    """The display hooks are the only crossing outward, and each is a lazy import."""
+    found = []
+    for path in core_files():
+        for node in display_hook_imports(ast.parse(path.read_text("utf-8"))):
+            assert isinstance(node, ast.ImportFrom)
+            found += [(path.name, alias.name) for alias in node.names]
+    assert sorted(found) == [
+        ("results.py", "iframe"),
+        ("results.py", "result_html"),
+        ("timeline.py", "iframe"),
+        ("timeline.py", "timeline_html"),
+    ]

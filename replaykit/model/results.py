@@ -68,3 +68,9 @@ class ReplayResult:
     latest_checkpoint: RunCheckpoint | None = attrs.field(
         default=None, metadata=w(RunCheckpoint, OPTIONAL)
     )
+
+    def _repr_html_(self) -> str:
+        """The verdict as the HTML report shows it (Jupyter calls this)."""
+        from replaykit.report import iframe, result_html  # the renderer is outside the core
+
+        return iframe(result_html(self), height=360)

@@ -156,6 +156,12 @@ class Timeline:
         kept = "every state" if self.keyframe_every is None else f"K={self.keyframe_every}"
         return f"<Timeline {len(self._records) + 1}{more} states, {kept}>"
 
+    def _repr_html_(self) -> str:
+        """The HTML report of every step (Jupyter calls this; it folds what is left)."""
+        from replaykit.report import iframe, timeline_html  # the renderer is outside the core
+
+        return iframe(timeline_html(self))
+
     # Folding -----------------------------------------------------------------------------
 
     def _fold(self, until: int | None) -> None:

@@ -24,6 +24,7 @@ from replaykit.shell.commands import (
     lint,
     minimize,
     replay,
+    report,
     show,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "lint",
     "minimize",
     "replay",
+    "report",
     "show",
 ]
 
@@ -52,6 +54,7 @@ COMMANDS: Final[tuple[click.Command, ...]] = (
     explain.explain_command,
     explain.whatif_command,
     debug.debug,
+    report.report,
     minimize.minimize,
     import_.import_,
     checkpoints.checkpoints,
