@@ -43,7 +43,7 @@ def browse(path: Path, last: int, rounds: int) -> tuple[float, float]:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             start = time.perf_counter()
             page.goto(path.resolve().as_uri())
-            page.wait_for_function("document.documentElement.dataset.ready === 'true'")
+            page.locator("html[data-ready='true']").wait_for(state="attached")
             loaded = time.perf_counter()
             count = page.evaluate(f"Object.keys(window.replaykit.stateAt({last})).length")
             answered = time.perf_counter()

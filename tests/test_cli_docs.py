@@ -1,6 +1,6 @@
 """The command-line transcripts in the docs are real: each command prints what is shown.
 
-In ``docs/cli.md`` and ``docs/debugging.md``, every fenced ``console`` block is a
+In the pages of ``PAGES``, every fenced ``console`` block is a
 transcript: a line starting with ``$ `` is a shell command, the lines after it (up to
 the next command) are its standard output. Each command runs in a fresh temporary
 directory with the installed ``replaykit`` first on ``PATH``.
@@ -17,7 +17,7 @@ import pytest
 from cli_support import SCRIPT
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = ("cli.md", "debugging.md", "stores.md")
+PAGES = ("advisories.md", "cli.md", "debugging.md", "report.md", "stores.md")
 _FENCE = re.compile(r"^```(\w*)\s*$")
 
 

@@ -284,7 +284,7 @@ def test_internal_errors_exit_70_without_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(replay_command, "explain", explode)
+    monkeypatch.setattr(replay_command, "observe", explode)
     monkeypatch.delenv("REPLAYKIT_DEBUG", raising=False)
     assert cli.run(["replay", "example:crash-recovery"]) == 70
     err = capsys.readouterr().err

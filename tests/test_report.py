@@ -26,6 +26,7 @@ from report_support import (
 from replaykit import ReplayConfig, ReplayMode, load, replay
 from replaykit.report import report_html
 from replaykit.timetravel import Timeline, snapshot
+from replaykit.timetravel.advisories import advise
 
 
 @pytest.mark.parametrize("journal", JOURNALS, ids=lambda j: Path(j).name)
@@ -187,3 +188,17 @@ def test_the_library_page_does_not_depend_on_the_interpreter(tmp_path: Path) -> 
         for seed in ("3", "4")
     }
     assert len(pages) == 1
+
+
+def test_the_document_carries_the_advisories_and_their_markers(tmp_path: Path) -> None:
+    journal = Path(__file__).parent / "data" / "runtime" / "run-tool-result-crash.jsonl"
+    out = tmp_path / "run.html"
+    assert run_cli("report", journal, "-o", out).code == 0
+    document = page_document(out.read_bytes())
+    records = load(str(journal)).unwrap()
+    expected = advise(records, ReplayConfig(ReplayMode.RESUME_REPLAY))
+    assert document["advisories"] == [advisory.to_data() for advisory in expected]
+    markers = [(m["step"], m["severity"]) for m in document["markers"] if m["kind"] == "advisory"]
+    assert markers == [(8, "danger"), (12, "info")]
+    steps = [m["step"] for m in document["markers"]]
+    assert steps == sorted(steps)

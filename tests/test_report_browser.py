@@ -10,13 +10,15 @@ search; and fed hostile text, which must show as written and never run.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from cli_support import run_cli
+from cli_support import DATA, run_cli
 from playwright.sync_api import Browser, Page
 from report_support import HOSTILE, JOURNALS, hostile_journal, page_document, replay_json
 
@@ -25,6 +27,7 @@ from replaykit.shell.browser import chromium, open_report
 from replaykit.timetravel import Timeline, snapshot
 
 _RESUME = ReplayConfig(ReplayMode.RESUME_REPLAY)
+RUNTIME = DATA / "runtime"
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +182,36 @@ def test_notebook_iframe_renders_the_same_page(page: Page) -> None:
     assert frame.locator("#verdict").get_attribute("data-status") == "repair_needed"
     page.set_content(replay(records, _RESUME).unwrap()._repr_html_())
     page.frame_locator("iframe").locator("html[data-ready=true]").wait_for()
+
+
+def test_advisories_show_beside_the_verdict_and_on_the_timeline(page: Page, tmp_path: Path) -> None:
+    path = _report(RUNTIME / "run-tool-result-crash.jsonl", tmp_path / "run.html")
+    open_report(page, path)
+    shown = page.locator("#advisories li.advisory")
+    assert [
+        (shown.nth(i).get_attribute("data-code"), shown.nth(i).get_attribute("data-severity"))
+        for i in range(shown.count())
+    ] == [("tool-call-open", "danger"), ("terminal-trailer", "info")]
+    assert page.locator("#timeline .marker-advisory.severity-danger").count() == 1
+    assert page.locator("#timeline .marker-advisory").count() == 2
+    assert "repair_needed" in (shown.nth(1).text_content() or "")
+    shown.nth(0).locator('a.step-link[data-step="8"]').click()
+    assert _selected(page) == 8
+    document = page_document(path.read_bytes())
+    assert page.evaluate("window.replaykit.document().advisories") == document["advisories"]
+
+
+def test_the_documented_screenshot_command(tmp_path: Path) -> None:
+    path = _report("example:crash-recovery", tmp_path / "crash.html")
+    png = tmp_path / "img" / "shot.png"
+    command = [sys.executable, "-m", "replaykit.shell.browser", str(path), str(png)]
+    done = subprocess.run([*command, "--step", "8"], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+    assert sorted(p.name for p in png.parent.iterdir()) == ["shot.png"]
+    missing = subprocess.run(
+        [*command[:3], str(tmp_path / "nope.html"), str(png)], capture_output=True, check=False
+    )
+    assert missing.returncode == 66 and b"Traceback" not in missing.stderr
+    assert b"nope.html" in missing.stderr

@@ -19,6 +19,7 @@ ALLOWED_OTHERS = frozenset(
         "__future__",
         "attrs",
         "collections",
+        "enum",
         "gc",
         "hashlib",
         "immutables",

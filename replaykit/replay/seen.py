@@ -112,6 +112,15 @@ class SeenRecords(Mapping[str, "bytes | None"]):
     def __iter__(self) -> Iterator[str]:
         return islice(self._ledger.keys, self._size)
 
+    def position(self, key: str) -> int | None:
+        """When ``key`` was added: 0 for the first entry, ``None`` when absent.
+
+        >>> SeenRecords().set("a", None).set("b", None).position("b")
+        1
+        """
+        position = self._ledger.index.get(key)
+        return position if position is not None and position < self._size else None
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SeenRecords) and other._ledger is self._ledger:
             return other._size == self._size

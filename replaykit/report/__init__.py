@@ -113,6 +113,7 @@ def result_html(result: ReplayResult, *, title: str = "ReplayResult") -> str:
         "steps": [],
         "lanes": [],
         "markers": [],
+        "advisories": [],
         "sampling": {"note": "a verdict alone: the records behind it are not in this view"},
     }
     return page(data, title=title, version=_version())

@@ -7,7 +7,8 @@ keyframes it computes itself. Beside the fold, it holds what a person reads firs
 verdict exactly as ``replay --json`` prints it, the verdict without rejected records, the
 causes (``replaykit.timetravel.explain``), one lane per effect and per output delivery
 (from its first record to the one that closes it, or open), and markers for checkpoints,
-recovery records, the terminal record and rejected records.
+recovery records, the terminal record, rejected records and advisories (whose list,
+``replaykit.timetravel.advisories``, comes beside the verdict, never inside it).
 
 Steps are numbered as ``show`` numbers them: step ``k`` applied the ``k``-th record;
 ``steps[k - 1]`` describes it. Record JSON is the canonical wire form, carried as
@@ -36,6 +37,7 @@ from replaykit.model import (
     TerminalResultMarker,
 )
 from replaykit.replay import ReplayConfig, ReplayFault, ReplayState, finish, initial_state
+from replaykit.timetravel.advisories import Advisor
 from replaykit.timetravel.describe import change_summary, payload_name
 from replaykit.timetravel.diff import diff
 from replaykit.timetravel.explain import explain
@@ -149,6 +151,7 @@ def build_document(
     locations: Sequence[int] = (),
     start: ReplayState,
     sampling: str | None = None,
+    stored_checkpoints: Sequence[RunCheckpoint] | None = None,
 ) -> dict[str, Any]:
     """The report document of a lenient fold (``replaykit.replay.fold_steps``) from
     ``start``, as data; ``locations[k - 1]`` is the line (or row) of the ``k``-th record.
@@ -163,6 +166,7 @@ def build_document(
         locations=locations,
         start=start,
         sampling=sampling,
+        stored_checkpoints=stored_checkpoints,
     )
     document: dict[str, Any] = orjson.loads(b"".join(chunks))
     return document
@@ -179,6 +183,7 @@ def document_chunks(
     locations: Sequence[int] = (),
     start: ReplayState,
     sampling: str | None = None,
+    stored_checkpoints: Sequence[RunCheckpoint] | None = None,
 ) -> Iterator[bytes]:
     """The report document's JSON text, in pieces: a head, one piece per step, a tail.
 
@@ -199,10 +204,12 @@ def document_chunks(
     records: list[JournalRecord] = []
     markers: list[dict[str, Any]] = []
     lanes = _Lanes()
+    advisor = Advisor(config, start=start)
     first_fault: tuple[int, ReplayFault] | None = None
     previous = start
     for k, (record, state, fault) in enumerate(steps, 1):
         records.append(record)
+        advisor.see(k, record, previous, state, fault)
         patch = diff(previous, state, via=(record,))
         row: dict[str, Any] = {
             "location": locations[k - 1] if k <= len(locations) else k,
@@ -239,12 +246,24 @@ def document_chunks(
     if first_fault is not None:
         location = locations_seen[first_fault[0] - 1]
     explained = explain(records, config) if start == initial_state(config) else None
+    advisories = advisor.advisories(stored_checkpoints=stored_checkpoints)
+    for advisory in advisories:
+        if advisory.steps:
+            label = f"{advisory.severity}: {advisory.code}"
+            markers.append(
+                {
+                    **_marker(advisory.steps[0], "advisory", label),
+                    "severity": str(advisory.severity),
+                }
+            )
+    markers.sort(key=lambda marker: marker["step"])
     tail = {
         "verdict": verdict_data(lenient, first_fault, unit=unit, location=location),
         "lenient": to_data(lenient),
         "causes": [] if explained is None else [cause.to_data() for cause in explained.causes],
         "lanes": lanes.finish(previous, lenient),
         "markers": markers,
+        "advisories": [advisory.to_data() for advisory in advisories],
         "sampling": None if sampling is None else {"note": sampling},
     }
     yield b"]," + orjson.dumps(tail)[1:]

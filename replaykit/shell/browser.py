@@ -64,7 +64,8 @@ def open_report(page: Page, path: Path, *, step: int | None = None) -> None:
     """Load a report page from ``path`` (at ``#step=N``) and wait until it is ready."""
     url = path.resolve().as_uri() + ("" if step is None else f"#step={step}")
     page.goto(url)
-    page.wait_for_function("document.documentElement.dataset.ready === 'true'")
+    # A selector, not wait_for_function: the page's CSP forbids the eval that polls it.
+    page.locator("html[data-ready='true']").wait_for(state="attached")
 
 
 def screenshot(report: Path, png: Path, *, step: int | None = None, width: int = 1400) -> None:

@@ -38,7 +38,12 @@ __all__ = ["EXIT_CODES", "PROBLEM_EXIT_CODES", "main", "run"]
 
 
 #: The exit code for each way a command can end.
-EXIT_CODES: Final = {Outcome.COMPLETE: 0, Outcome.REPAIR_NEEDED: 1, Outcome.REJECTED: 2}
+EXIT_CODES: Final = {
+    Outcome.COMPLETE: 0,
+    Outcome.REPAIR_NEEDED: 1,
+    Outcome.REJECTED: 2,
+    Outcome.ADVISED: 3,
+}
 
 #: The exit code for each kind of bad input.
 PROBLEM_EXIT_CODES: Final = {

@@ -14,12 +14,14 @@ import shlex
 from collections.abc import Callable, Sequence
 from typing import Final, final
 
-from replaykit.model import ReplayResult, ReplayStatus
+from replaykit.model import ReplayResult, ReplayStatus, RunCheckpoint
 from replaykit.replay import ReplayState, finish
 from replaykit.replay.state import STATE_FIELDS
+from replaykit.shell.advice import advisories_lines
 from replaykit.shell.render import verdict_text
 from replaykit.shell.stepping import json_text, patch_text, payload_name, select, step_line
 from replaykit.timetravel import Step, Timeline, mentions, snapshot
+from replaykit.timetravel.advisories import advise
 from replaykit.timetravel.explain import explain
 from replaykit.timetravel.whatif import Deliver, Drop, Edit, EditError, Resolve, whatif
 from replaykit.wire import to_data, to_json
@@ -66,6 +68,7 @@ commands (the step is the state after that many records; 0 is the initial state)
                      (e.g. find became refused: where resume became refused)
   rfind WHAT, fb   the same, backwards (rfind became WHAT too)
   why              the causes of the verdict at this step (explain), with their steps
+  advisories       what the verdict does not say about the whole run (Advisories page)
   whatif EDIT...   the verdict after an edit of the whole journal, before writing it:
                      drop N, resolve EFFECT_ID=STATUS, deliver DELIVERY_ID=STATUS
   show [POINTER]   the state here in snapshot form (or the part at a JSON Pointer)
@@ -86,8 +89,10 @@ class Debugger:
         write: Callable[[str], None],
         unit: str,
         locations: Sequence[int],
+        stored_checkpoints: Sequence[RunCheckpoint] | None = None,
     ) -> None:
         self.timeline = timeline
+        self.stored_checkpoints = stored_checkpoints
         self.write = write
         self.unit = unit
         self.locations = locations
@@ -207,6 +212,11 @@ class Debugger:
             lines.extend(f"     step {event.step:<5} {event.what}" for event in cause.events)
             lines.append(f"     fix: {cause.fix}")
         self.write("\n".join(lines))
+
+    def _advisories(self, args: list[str]) -> None:
+        records = [self.timeline.record(k) for k in range(1, self.last + 1)]
+        found = advise(records, self.timeline.config, stored_checkpoints=self.stored_checkpoints)
+        self.write("\n".join(advisories_lines(found)[1:] or ["no advisories for this run"]))
 
     def _whatif(self, args: list[str]) -> None:
         if not args:
@@ -418,6 +428,7 @@ _COMMANDS: Final[dict[str, Callable[[Debugger, list[str]], None]]] = {
     "rfind": Debugger._rfind,
     "fb": Debugger._rfind,
     "why": Debugger._why,
+    "advisories": Debugger._advisories,
     "whatif": Debugger._whatif,
     "show": Debugger._show,
     "diff": Debugger._diff,

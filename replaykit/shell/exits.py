@@ -36,6 +36,7 @@ EXIT_TABLE: Final = (
     (0, "complete: nothing to repair, resume allowed"),
     (1, "repair needed, or resume refused"),
     (2, "journal rejected (replay stopped at a rejected record; lint found faults)"),
+    (3, "complete, but an advisory at or above --fail-on remains (only with --fail-on)"),
     (EXIT_USAGE, "usage error (unknown option, bad value, conflicting options)"),
     (
         EXIT_DATA,

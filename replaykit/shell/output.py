@@ -73,6 +73,8 @@ class Outcome(enum.Enum):
     COMPLETE = "complete"
     REPAIR_NEEDED = "repair_needed"
     REJECTED = "rejected"
+    #: Complete, but an advisory at or above ``--fail-on`` remains.
+    ADVISED = "advised"
 
 
 def outcome_of(result: ReplayResult) -> Outcome:

@@ -49,12 +49,12 @@ from replaykit.replay import (
     ReplayFault,
     ReplayState,
     finish,
+    fold_steps,
     initial_state,
     pause_gc,
-    step,
 )
 
-__all__ = ["LISTS", "Cause", "Entity", "Event", "Explanation", "explain"]
+__all__ = ["LISTS", "Cause", "Entity", "Event", "Explainer", "Explanation", "explain"]
 
 #: The verdict's lists a cause accounts for, in the order of ``accounts_for``.
 LISTS: Final = (
@@ -154,50 +154,97 @@ _Stories = Callable[[str, str], _Story]
 def explain(records: Iterable[JournalRecord], config: ReplayConfig) -> Explanation:
     """The causes of the strict replay's verdict on ``records`` under ``config``.
 
-    Folds with the cyclic collector paused, as the replay folds do."""
+    Folds with the cyclic collector paused, as the replay folds do; stops reading at the
+    first rejected record, as the strict replay does."""
+    explainer = Explainer(config)
+    before = explainer.start
     with pause_gc():
-        return _explain(records, config)
+        for number, (record, after, fault) in enumerate(fold_steps(before, records), 1):
+            explainer.see(number, record, before, after, fault)
+            if fault is not None:
+                break
+            before = after
+    return explainer.explanation()
 
 
-def _explain(records: Iterable[JournalRecord], config: ReplayConfig) -> Explanation:
-    stories: dict[Entity, _Story] = {}
+@final
+class Explainer:
+    """``explain`` as an observer of a lenient fold that someone else runs.
 
-    def story(kind: str, ident: str) -> _Story:
+    Give it every step (``see``) from ``start``; it keeps what the strict replay would
+    see (the steps up to the first rejected record) and ignores the rest, so one fold
+    can serve it and other observers (``replaykit.timetravel.advisories``) together.
+    """
+
+    def __init__(self, config: ReplayConfig) -> None:
+        self.config = config
+        self.start = initial_state(config)
+        self._stories: dict[Entity, _Story] = {}
+        #: The entity of each entry of ``state.repair_needed`` and of ``state.unsafe_...``.
+        self._repair_owner: list[Entity] = []
+        self._unsafe_owner: list[Entity] = []
+        self._delivery_of_dedupe: dict[str, str] = {}
+        self._state = self.start
+        self._count = 0
+        self._done: Explanation | None = None
+
+    def _story(self, kind: str, ident: str) -> _Story:
         key = Entity(kind, ident)
-        found = stories.get(key)
+        found = self._stories.get(key)
         if found is None:
-            found = stories[key] = _Story(key)
+            found = self._stories[key] = _Story(key)
         return found
 
-    #: The entity of each entry of ``state.repair_needed`` and of ``state.unsafe_...``.
-    repair_owner: list[Entity] = []
-    unsafe_owner: list[Entity] = []
-    delivery_of_dedupe: dict[str, str] = {}
-    state: ReplayState = initial_state(config)
-    count = 0
-    for record in records:
-        count += 1
-        outcome = step(state, record)
-        if not isinstance(outcome.value_or(None), ReplayState):
-            fault = outcome.failure()
-            rejected = story("record", record.record_id)
-            rejected.event(count, f"rejected: {fault.message}")
+    def see(
+        self,
+        number: int,
+        record: JournalRecord,
+        before: ReplayState,
+        after: ReplayState,
+        fault: ReplayFault | None,
+    ) -> None:
+        """Step ``number`` of the fold: ``record`` took ``before`` to ``after`` (or was
+        rejected with ``fault``)."""
+        if self._done is not None:
+            return
+        self._count = number
+        if fault is not None:
+            rejected = self._story("record", record.record_id)
+            rejected.event(number, f"rejected: {fault.message}")
             rejected.detail["fix"] = (
                 f"the reference stops at this record (seq {record.journal_seq}): drop it"
-                f" (whatif --drop {count}) or correct it, then replay again"
+                f" (whatif --drop {number}) or correct it, then replay again"
             )
             rejected.detail["summary"] = (
                 f"record {record.record_id} (seq {record.journal_seq}) is rejected: {fault.message}"
             )
-            return Explanation(None, fault, count, count, (_cause(rejected, config),))
-        after = outcome.unwrap()
-        _observe(count, record, state, after, story, repair_owner, unsafe_owner, delivery_of_dedupe)
-        state = after
-    result = finish(state)
-    _account(state, result, story, repair_owner, unsafe_owner)
-    causes = [_cause(found, config) for found in stories.values() if any(found.accounts.values())]
-    causes.sort(key=_first_entry)
-    return Explanation(result, None, 0, count, tuple(causes))
+            cause = _cause(rejected, self.config)
+            self._done = Explanation(None, fault, number, number, (cause,))
+            return
+        _observe(
+            number,
+            record,
+            before,
+            after,
+            self._story,
+            self._repair_owner,
+            self._unsafe_owner,
+            self._delivery_of_dedupe,
+        )
+        self._state = after
+
+    def explanation(self) -> Explanation:
+        """The explanation of what was seen: the first rejection, or the verdict's causes."""
+        if self._done is not None:
+            return self._done
+        state = self._state
+        result = finish(state)
+        _account(state, result, self._story, self._repair_owner, self._unsafe_owner)
+        stories = self._stories.values()
+        causes = [_cause(found, self.config) for found in stories if any(found.accounts.values())]
+        causes.sort(key=_first_entry)
+        self._done = Explanation(result, None, 0, self._count, tuple(causes))
+        return self._done
 
 
 def _first_entry(cause: Cause) -> tuple[int, int, str, str]:

@@ -15,7 +15,9 @@
   var OVERSCAN = 8;
   var CHILD_PAGE = 300; // state-tree children rendered per "show more"
   var AUTO_OPEN_MAX = 200; // auto-open ancestors of changed paths up to this many children
-  var LABEL_MAX = 44;
+  var CAUSES_NOW = 400; // causes rendered before ready; more follow in batches
+  var DENSE_MARKERS = 60;
+  var afterReady = [];
 
   var hasOwn = Object.prototype.hasOwnProperty;
 
@@ -284,6 +286,38 @@
   }
 
   // ---------------------------------------------------------------- decoding
+  // gunzip through DecompressionStream. The bytes are fed from memory and read back with a
+  // reader, so the whole chain runs in promise jobs: no task boundary until the page is
+  // ready, which keeps it from being observed half-loaded.
+  function inflate(bytes) {
+    var source = new ReadableStream({
+      start: function (c) {
+        c.enqueue(bytes);
+        c.close();
+      }
+    });
+    var reader = source.pipeThrough(new DecompressionStream("gzip")).getReader();
+    var chunks = [];
+    var total = 0;
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) return;
+        chunks.push(r.value);
+        total += r.value.length;
+        return pump();
+      });
+    }
+    return pump().then(function () {
+      var out = chunks.length === 1 ? chunks[0] : new Uint8Array(total);
+      if (chunks.length !== 1) {
+        var off = 0;
+        for (var i = 0; i < chunks.length; i++) { out.set(chunks[i], off); off += chunks[i].length; }
+      }
+      chunks = null;
+      return new TextDecoder("utf-8").decode(out);
+    });
+  }
+
   function decode() {
     var el = document.getElementById("replaykit-data");
     if (!el) return Promise.reject(new Error("The report data is missing from the page."));
@@ -301,15 +335,18 @@
       if (typeof DecompressionStream !== "function") {
         return Promise.reject(new Error("This browser cannot open the report: it has no DecompressionStream (use a current Chromium, Firefox or Safari)."));
       }
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      textP = new Response(stream).text();
+      textP = inflate(bytes).catch(function (e) {
+        throw new Error("The report data could not be decompressed (" + (e && e.message ? e.message : String(e)) + ").");
+      });
     } else if (enc === "base64") {
       textP = Promise.resolve(new TextDecoder("utf-8").decode(bytes));
     } else {
       return Promise.reject(new Error("Unknown data encoding: " + clean(enc)));
     }
     return textP.then(function (text) {
-      var d = JSON.parse(text);
+      mark("inflated");
+      var d;
+      try { d = JSON.parse(text); } catch (e) { throw new Error("The report data is not valid JSON (" + e.message + ")."); }
       if (d === null || typeof d !== "object" || Array.isArray(d)) throw new Error("The report data is not a report document.");
       return d;
     });
@@ -375,11 +412,11 @@
 
     var facts = h("div", { class: "facts" });
     facts.appendChild(h("span", { id: "status", class: "status-badge", "data-status": status }, status.replace(/_/g, " ")));
-    facts.appendChild(fact((rejected ? "lenient: " : "") + "resume allowed", yesNo(shown.resume_allowed), "resume-" + yesNo(shown.resume_allowed)));
+    if (rejected) facts.appendChild(h("span", { class: "lenient-label" }, "lenient verdict" + (shown.status ? " (" + clean(shown.status).replace(/_/g, " ") + ")" : "") + ":"));
+    facts.appendChild(fact("resume allowed", yesNo(shown.resume_allowed), "resume-" + yesNo(shown.resume_allowed)));
     facts.appendChild(fact("latest seq", orDash(shown.latest_journal_seq)));
     facts.appendChild(fact("terminal status", orDash(shown.terminal_status)));
     if (shown.next_loop_state !== undefined) facts.appendChild(fact("next loop state", orDash(shown.next_loop_state)));
-    if (rejected && shown.status) facts.appendChild(fact("lenient status", shown.status));
     root.appendChild(facts);
 
     if (rejected) {
@@ -423,7 +460,48 @@
     root.appendChild(raw);
 
     root.appendChild(renderCauses());
+    root.appendChild(renderAdvisories());
     return root;
+  }
+
+  // Advisories: what the reference verdict does not say, shown beside it, never in it.
+  function renderAdvisories() {
+    var list = Array.isArray(doc.advisories) ? doc.advisories : [];
+    var sec = h("section", { class: "advisories-section" });
+    sec.appendChild(h("h2", null, list.length
+      ? "Advisories, beside the verdict: " + list.length
+      : "Advisories: none"));
+    var ol = h("ol", { id: "advisories", class: "advisories" });
+    list.forEach(function (a, ai) {
+      if (!a || typeof a !== "object") return;
+      var sev = str(a.severity).replace(/[^a-z]/g, "");
+      var li = h("li", { class: "advisory severity-" + sev, "data-code": str(a.code), "data-severity": sev, "data-index": ai });
+      var head = h("div", { class: "advisory-head" },
+        h("span", { class: "severity-badge" }, sev || "info"), " ", h("span", { class: "advisory-code" }, str(a.code)));
+      var ent = a.entity && typeof a.entity === "object" ? a.entity : null;
+      if (ent) head.appendChild(h("span", { class: "muted" }, " ", str(ent.kind), " ", bdi(ent.id, "entity-id")));
+      li.appendChild(head);
+      li.appendChild(h("p", { class: "advisory-meaning" }, bdi(a.meaning)));
+      li.appendChild(h("p", { class: "advisory-action" }, h("span", { class: "fix-label" }, "Do"), " ", bdi(a.action)));
+      var without = a.verdict_without && typeof a.verdict_without === "object" ? a.verdict_without : null;
+      if (without) {
+        li.appendChild(h("p", { class: "advisory-without muted" }, "Verdict without those records: ",
+          h("strong", null, str(without.status)), ", resume " + (without.resume_allowed ? "allowed" : "refused")));
+      }
+      var steps = Array.isArray(a.steps) ? a.steps : [];
+      if (steps.length) {
+        var st = h("div", { class: "cause-steps" }, h("span", { class: "muted" }, "Steps:"));
+        steps.slice(0, 20).forEach(function (k) {
+          st.appendChild(document.createTextNode(" "));
+          st.appendChild(stepLink(k));
+        });
+        if (steps.length > 20) st.appendChild(h("span", { class: "muted" }, " \u2026"));
+        li.appendChild(st);
+      }
+      ol.appendChild(li);
+    });
+    sec.appendChild(h("div", { class: "causes-box" + (list.length > 6 ? " long" : "") }, ol));
+    return sec;
   }
 
   function renderCauses() {
@@ -431,7 +509,7 @@
     var sec = h("section", { class: "causes-section" });
     sec.appendChild(h("h2", null, causes.length ? "Why: " + plural(causes.length, "cause") : "Why: nothing to explain"));
     var ol = h("ol", { id: "causes", class: "causes" });
-    causes.forEach(function (c, ci) {
+    function causeItem(c, ci) {
       c = c && typeof c === "object" ? c : {};
       var ent = c.entity && typeof c.entity === "object" ? c.entity : {};
       var li = h("li", { class: "cause", "data-index": ci, "data-kind": str(ent.kind) });
@@ -461,9 +539,23 @@
         if (parts.length) st.appendChild(h("span", { class: "accounts muted" }, " \u00b7 accounts for " + parts.join(", ")));
       }
       li.appendChild(st);
-      ol.appendChild(li);
-    });
-    sec.appendChild(ol);
+      return li;
+    }
+    // Many causes: the first ones now, the rest in small batches once the page is ready.
+    var now = Math.min(causes.length, CAUSES_NOW);
+    for (var i = 0; i < now; i++) ol.appendChild(causeItem(causes[i], i));
+    if (now < causes.length) {
+      var next = now;
+      var more = function () {
+        var end = Math.min(causes.length, next + 250);
+        var frag = document.createDocumentFragment();
+        for (; next < end; next++) frag.appendChild(causeItem(causes[next], next));
+        ol.appendChild(frag);
+        if (next < causes.length) setTimeout(more, 0);
+      };
+      afterReady.push(function () { setTimeout(more, 0); });
+    }
+    sec.appendChild(h("div", { class: "causes-box" + (causes.length > 6 ? " long" : "") }, ol));
     return sec;
   }
 
@@ -501,14 +593,14 @@
 
   // ---------------------------------------------------------------- timeline
   function renderTimelinePanel() {
-    var sec = h("section", { id: "timeline", class: "panel timeline" });
+    var sec = h("section", { id: "timeline", class: "panel timeline" + (markers.length > DENSE_MARKERS ? " dense" : "") });
     var head = h("div", { class: "panel-head" }, h("h2", null, "Timeline"),
       h("span", { class: "muted" }, plural(lanes.length, "lane") + " \u00b7 " + plural(markers.length, "marker")));
     var legend = h("div", { class: "legend" });
     [["sw-done", "closed"], ["sw-failed", "failed"], ["sw-open", "open at the end"]].forEach(function (x) {
       legend.appendChild(h("span", { class: "lg" }, h("i", { class: "sw " + x[0] }), x[1]));
     });
-    [["checkpoint", "checkpoint"], ["recovery", "recovery"], ["terminal", "terminal"], ["rejected", "rejected"]].forEach(function (x) {
+    [["checkpoint", "checkpoint"], ["recovery", "recovery"], ["terminal", "terminal"], ["rejected", "rejected"], ["advisory", "advisory"]].forEach(function (x) {
       legend.appendChild(h("span", { class: "lg" }, h("i", { class: "mk mk-" + x[0] }), x[1]));
     });
     head.appendChild(legend);
@@ -546,6 +638,7 @@
 
   var geo = { w: 0, x0: 0, x1: 0 };
   function computeGeo() {
+    measure();
     var w = Math.max(320, ui.tlScroll.clientWidth || 800);
     var labelW = Math.round(Math.min(300, Math.max(150, w * 0.24)));
     geo.w = w;
@@ -576,6 +669,7 @@
     if (kind === "recovery") return sv("path", { class: "glyph", d: "M" + x + " " + (y - 5) + "l5 9h-10z" });
     if (kind === "terminal") return sv("rect", { class: "glyph", x: x - 4, y: y - 4, width: 8, height: 8 });
     if (kind === "rejected") return sv("path", { class: "glyph", d: "M" + (x - 4) + " " + (y - 4) + "l8 8m0 -8l-8 8" });
+    if (kind === "advisory") return sv("path", { class: "glyph", d: "M" + x + " " + (y + 5) + "l5 -9h-10z" });
     return sv("circle", { class: "glyph", cx: x, cy: y, r: 4 });
   }
 
@@ -603,16 +697,20 @@
       ax.appendChild(sv("line", { class: "tick", x1: xe, x2: xe, y1: AXIS_H - 5, y2: AXIS_H }));
     }
     var mg = sv("g", { class: "markers" });
+    var dense = markers.length > DENSE_MARKERS;
     markers.forEach(function (m, i) {
       if (!m || typeof m !== "object") return;
       var kind = str(m.kind);
       var s = Number(m.step);
       if (!Number.isFinite(s)) return;
       var mx = xOf(Math.max(0, Math.min(N, s)));
-      var g = sv("g", { class: "marker marker-" + kind.replace(/[^A-Za-z0-9_-]/g, "_"), "data-step": s, "data-index": i });
+      var sevClass = m.severity ? " severity-" + str(m.severity).replace(/[^a-z]/g, "") : "";
+      var g = sv("g", { class: "marker marker-" + kind.replace(/[^A-Za-z0-9_-]/g, "_") + sevClass, "data-step": s, "data-index": i });
       g.appendChild(sv("title", null, cleanSvg("step " + s + " \u00b7 " + kind + (m.label ? ": " + str(m.label) : ""))));
-      g.appendChild(sv("rect", { class: "hit", x: mx - 6, y: 16, width: 12, height: AXIS_H - 16 }));
-      g.appendChild(sv("line", { class: "marker-tick", x1: mx, x2: mx, y1: 31, y2: AXIS_H }));
+      if (!dense) {
+        g.appendChild(sv("rect", { class: "hit", x: mx - 6, y: 16, width: 12, height: AXIS_H - 16 }));
+        g.appendChild(sv("line", { class: "marker-tick", x1: mx, x2: mx, y1: 31, y2: AXIS_H }));
+      }
       g.appendChild(markerGlyph(kind, mx));
       mg.appendChild(g);
     });
@@ -623,12 +721,13 @@
     // overlay: marker lines and cursor over the lanes
     var ov = ui.tlOverlay;
     clear(ov);
-    var oh = ui.tlScroll.clientHeight || LANE_ROW_H;
+    var oh = view.lanesVH || LANE_ROW_H;
     ov.setAttribute("width", w);
     ov.setAttribute("height", oh);
     ov.style.height = oh + "px";
     markers.forEach(function (m) {
       if (!m || typeof m !== "object") return;
+      if (dense && m.kind !== "rejected" && m.kind !== "terminal") return;
       var s = Number(m.step);
       if (!Number.isFinite(s)) return;
       var mx = xOf(Math.max(0, Math.min(N, s)));
@@ -643,10 +742,18 @@
   }
 
   var laneWindow = { first: -1, last: -1 };
+  // Scroll positions and box heights, read in one place so that selecting a step never forces a layout.
+  var view = { stepsTop: 0, stepsVH: 0, lanesTop: 0, lanesVH: 0 };
+  function measure() {
+    view.stepsTop = ui.steps.scrollTop;
+    view.stepsVH = ui.steps.clientHeight;
+    view.lanesTop = ui.tlScroll.scrollTop;
+    view.lanesVH = ui.tlScroll.clientHeight;
+  }
   function renderLanes(force) {
     var H = LANE_ROW_H;
-    var top = ui.tlScroll.scrollTop;
-    var vh = ui.tlScroll.clientHeight || LANE_BOX_MAX;
+    var top = view.lanesTop;
+    var vh = view.lanesVH || LANE_BOX_MAX;
     var first = Math.max(0, Math.floor(top / H) - OVERSCAN);
     var last = Math.min(lanes.length, Math.ceil((top + vh) / H) + OVERSCAN);
     if (!force && first === laneWindow.first && last === laneWindow.last) return;
@@ -717,13 +824,16 @@
     var act = stepLanes.get(current);
     if (!act || !act.length || !ui.tlScroll) return;
     var H = LANE_ROW_H;
-    var top = ui.tlScroll.scrollTop, vh = ui.tlScroll.clientHeight;
+    var top = view.lanesTop, vh = view.lanesVH;
+    if (vh <= 0) return;
     for (var i = 0; i < act.length; i++) {
       var y = act[i] * H;
       if (y >= top && y + H <= top + vh) return; // one is visible already
     }
     var y0 = act[0] * H;
-    ui.tlScroll.scrollTop = Math.max(0, y0 - Math.floor(vh / 3));
+    var v = Math.max(0, Math.min(lanes.length * H - vh, y0 - Math.floor(vh / 3)));
+    view.lanesTop = v;
+    ui.tlScroll.scrollTop = v;
   }
 
   function timelineClick(ev, isAxis) {
@@ -740,7 +850,7 @@
         return;
       }
     }
-    var svg = isAxis ? ui.tlAxis : ui.tlLanes;
+    var svg = isAxis ? ui.tlAxis : ui.tlScroll;
     var rect = svg.getBoundingClientRect();
     select(stepAtX(ev.clientX - rect.left), "timeline");
   }
@@ -811,6 +921,7 @@
   }
 
   var stepWindow = { first: -1, last: -1, force: true };
+  var rowEls = new Map();
   function renderSteps(force) {
     var count = orderLength();
     var first, last;
@@ -818,7 +929,7 @@
       first = 0;
       last = count;
     } else {
-      var top = ui.steps.scrollTop, vh = ui.steps.clientHeight || 600;
+      var top = view.stepsTop, vh = view.stepsVH || 600;
       first = Math.max(0, Math.floor(top / STEP_ROW_H) - OVERSCAN);
       last = Math.min(count, Math.ceil((top + vh) / STEP_ROW_H) + OVERSCAN);
     }
@@ -828,20 +939,40 @@
     ui.stepsSpacer.style.height = Math.max(1, count) * STEP_ROW_H + "px";
     clear(ui.stepsSpacer);
     var frag = document.createDocumentFragment();
-    for (var i = first; i < last; i++) frag.appendChild(makeRow(orderAt(i), i));
+    rowEls = new Map();
+    for (var i = first; i < last; i++) {
+      var k = orderAt(i);
+      var row = makeRow(k, i);
+      rowEls.set(k, row);
+      frag.appendChild(row);
+    }
     if (count === 0) frag.appendChild(h("p", { class: "no-match muted" }, "No step matches the filter."));
     ui.stepsSpacer.appendChild(frag);
+  }
+
+  function markSelectedRow() {
+    var old = ui.stepsSpacer.querySelectorAll(".step-row.selected");
+    for (var i = 0; i < old.length; i++) if (Number(old[i].getAttribute("data-step")) !== current) old[i].classList.remove("selected");
+    var row = rowEls.get(current);
+    if (row) row.classList.add("selected");
   }
 
   function scrollStepIntoView() {
     var pos = positionOf(current);
     if (pos < 0) return;
-    var el = ui.steps;
-    var y = pos * STEP_ROW_H;
-    var top = el.scrollTop, vh = el.clientHeight;
+    var H = STEP_ROW_H;
+    var y = pos * H;
+    var top = view.stepsTop, vh = view.stepsVH;
     if (vh <= 0) return;
-    if (y < top) el.scrollTop = Math.max(0, y - STEP_ROW_H);
-    else if (y + STEP_ROW_H > top + vh) el.scrollTop = y + 2 * STEP_ROW_H - vh;
+    var v = top;
+    if (y < top - 3 * H || y > top + vh + 2 * H) v = y - Math.floor(vh / 2); // a jump: centre it
+    else if (y < top) v = y - H;
+    else if (y + H > top + vh) v = y + 2 * H - vh;
+    v = Math.max(0, Math.min(orderLength() * H - vh, v));
+    if (v !== top) {
+      view.stepsTop = v;
+      ui.steps.scrollTop = v;
+    }
   }
 
   // ---------------------------------------------------------------- detail panel
@@ -1116,8 +1247,12 @@
       ui.matchCount.setAttribute("data-count", out.length);
       ui.timeline.classList.add("filtering");
     }
-    ui.steps.scrollTop = 0;
+    if (view.stepsTop !== 0) {
+      view.stepsTop = 0;
+      ui.steps.scrollTop = 0;
+    }
     renderSteps(true);
+    measure(); // the list's box grows and shrinks with the number of rows
     scrollStepIntoView();
     renderSteps(false);
     renderLanes(true);
@@ -1138,15 +1273,35 @@
     ui.stepNumber.textContent = String(n);
     ui.prev.disabled = n <= 0;
     ui.next.disabled = n >= N;
-    renderDetail(n);
+    // scroll first (while the layout is clean: writing scrollTop forces one), then build
     scrollStepIntoView();
-    renderSteps(true);
     if (origin !== "timeline") scrollLaneIntoView();
+    renderSteps(false);
+    markSelectedRow();
     renderLanes(true);
     updateCursor();
-    if (origin !== "init") {
-      try { history.replaceState(null, "", "#step=" + n); } catch (e) { /* a sandboxed page may refuse */ }
+    renderDetail(n);
+    if (origin !== "init") setHash(n);
+  }
+
+  // Chromium ignores history updates beyond a few hundred per ten seconds: stay well below,
+  // and when a key is held down, write the last step a moment later instead.
+  var hashTimes = [];
+  var hashTimer = 0;
+  function setHash(n) {
+    var now = Date.now();
+    while (hashTimes.length && now - hashTimes[0] > 10000) hashTimes.shift();
+    if (hashTimer) { clearTimeout(hashTimer); hashTimer = 0; }
+    if (hashTimes.length < 80) {
+      hashTimes.push(now);
+      writeHash(n);
+    } else {
+      hashTimer = setTimeout(function () { hashTimer = 0; hashTimes.push(Date.now()); writeHash(current); }, 400);
     }
+  }
+  function writeHash(n) {
+    if (location.hash === "#step=" + n) return;
+    try { history.replaceState(null, "", "#step=" + n); } catch (e) { /* a sandboxed page may refuse */ }
   }
 
   function hashStep() {
@@ -1182,6 +1337,17 @@
         case "End": d = N; break;
         case "PageUp": d = current - 10; break;
         case "PageDown": d = current + 10; break;
+        case "ArrowUp":
+        case "ArrowDown":
+          // in the steps list, up and down walk the (filtered) list
+          if (!ui.steps.contains(ev.target)) return;
+          var pos = positionOf(current);
+          var len = orderLength();
+          if (!len) return;
+          if (pos < 0) pos = ev.key === "ArrowDown" ? -1 : len;
+          pos = Math.max(0, Math.min(len - 1, pos + (ev.key === "ArrowDown" ? 1 : -1)));
+          d = orderAt(pos);
+          break;
         default: return;
       }
       ev.preventDefault();
@@ -1194,14 +1360,14 @@
     var stepsRaf = 0;
     ui.steps.addEventListener("scroll", function () {
       if (stepsRaf) return;
-      stepsRaf = requestAnimationFrame(function () { stepsRaf = 0; renderSteps(false); });
+      stepsRaf = requestAnimationFrame(function () { stepsRaf = 0; measure(); renderSteps(false); });
     }, { passive: true });
     var lanesRaf = 0;
     ui.tlScroll.addEventListener("scroll", function () {
       if (lanesRaf) return;
-      lanesRaf = requestAnimationFrame(function () { lanesRaf = 0; renderLanes(false); });
+      lanesRaf = requestAnimationFrame(function () { lanesRaf = 0; measure(); renderLanes(false); });
     }, { passive: true });
-    ui.tlLanes.addEventListener("click", function (ev) { timelineClick(ev, false); });
+    ui.tlScroll.addEventListener("click", function (ev) { timelineClick(ev, false); });
     ui.tlAxis.addEventListener("click", function (ev) { timelineClick(ev, true); });
     document.addEventListener("click", function (ev) {
       var a = ev.target.closest ? ev.target.closest("a[data-step]") : null;
@@ -1270,10 +1436,18 @@
     if (!loaded) throw new Error("replaykit: the report is not loaded yet (await replaykit.ready)");
   }
 
+  function mark(name) {
+    try { performance.mark("replaykit:" + name); } catch (e) { /* no user timing */ }
+  }
+  mark("start");
   var ready = decode().then(function (d) {
+    mark("decoded");
     load(d);
+    mark("keyframes");
     render();
+    mark("rendered");
     document.documentElement.dataset.ready = "true";
+    afterReady.forEach(function (f) { f(); });
   }).catch(function (err) {
     loaded = false;
     try { showError(err); } catch (e) { /* ignore */ }

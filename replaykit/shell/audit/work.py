@@ -12,10 +12,11 @@ from typing import Any, Final, final
 import attrs
 import orjson
 
-from replaykit.model import ReplayStatus
-from replaykit.replay import ReplayConfig, replay
+from replaykit.model import JournalRecord, ReplayStatus
+from replaykit.replay import ReplayConfig, ReplayFault, finish, fold_steps, pause_gc
 from replaykit.shell.errors import SourceError
 from replaykit.shell.sources import open_journal, open_store
+from replaykit.timetravel.advisories import Advisor
 from replaykit.wire import to_json_bytes
 
 __all__ = ["VERDICTS", "Row", "Task", "audit_chunk", "audit_run"]
@@ -62,13 +63,16 @@ class Row:
     repairs: int = 0
     #: The task's place in the output order.
     index: int = 0
+    #: Its advisories: ``(code, severity, steps)`` each (``replaykit.timetravel.advisories``).
+    advisories: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.source, self.run_id or "")
 
-    def to_json(self) -> bytes:
-        """One JSON object, the pinned fields in order (``result`` as written by replay)."""
+    def to_json(self, *, advisories: bool = False) -> bytes:
+        """One JSON object, the pinned fields in order (``result`` as written by replay);
+        with ``advisories``, an ``advisories`` list ({code, severity, steps}) at the end."""
         head = orjson.dumps(
             {
                 "source": self.source,
@@ -80,7 +84,16 @@ class Row:
         )
         tail = orjson.dumps({"fault": self.fault, "error": self.error})
         result = self.result if self.result is not None else b"null"
-        return head[:-1] + b',"result":' + result + b"," + tail[1:]
+        line = head[:-1] + b',"result":' + result + b"," + tail[1:]
+        if not advisories:
+            return line
+        listed = orjson.dumps(
+            [
+                {"code": code, "severity": severity, "steps": list(steps)}
+                for code, severity, steps in self.advisories
+            ]
+        )
+        return line[:-1] + b',"advisories":' + listed + b"}"
 
 
 _CONTENT_CACHE: dict[tuple[str, str | None, str | None], frozenset[str]] = {}
@@ -114,6 +127,7 @@ def audit_run(task: Task, config: ReplayConfig) -> Row:
     try:
         if task.content_from_store:
             config = attrs.evolve(config, available_content_refs=_store_content(task))
+        store = None
         if task.run_id is None:
             journal = open_journal(task.source)
         else:  # a run the store listed: no need to list them all again
@@ -129,7 +143,15 @@ def audit_run(task: Task, config: ReplayConfig) -> Row:
                     run_id = record.run_id
                 yield record
 
-        folded = replay(counted(), config)
+        advisor = Advisor(config)
+        first = _fold(counted(), advisor)
+        stored = None
+        if task.run_id is not None and store is not None and store.keeps_checkpoints:
+            stored = tuple(found.checkpoint for found in store.checkpoints(task.run_id))
+        advisories = tuple(
+            (advisory.code, advisory.severity.value, advisory.steps)
+            for advisory in advisor.advisories(stored_checkpoints=stored)
+        )
     except SourceError as error:
         return Row(
             task.source,
@@ -143,8 +165,8 @@ def audit_run(task: Task, config: ReplayConfig) -> Row:
             str(error.problem),
             index=task.index,
         )
-    result = folded.value_or(None)
-    if result is not None:
+    if first is None:
+        result = finish(advisor.state)
         verdict = (
             "complete"
             if result.status is ReplayStatus.COMPLETE and result.resume_allowed
@@ -161,16 +183,53 @@ def audit_run(task: Task, config: ReplayConfig) -> Row:
             None,
             repairs=len(result.repair_needed),
             index=task.index,
+            advisories=advisories,
         )
-    fault = folded.failure()
+    number, fault = first
     where = {
-        "index": count - 1,
+        "index": number - 1,
         "record_id": fault.record_id,
         "journal_seq": fault.journal_seq,
         "kind": str(fault.kind),
         "message": fault.message,
     }
-    return Row(task.source, run_id, count, "rejected", None, None, where, None, index=task.index)
+    return Row(
+        task.source,
+        run_id,
+        count,
+        "rejected",
+        None,
+        None,
+        where,
+        None,
+        index=task.index,
+        advisories=advisories,
+    )
+
+
+def _fold(records: Iterator[JournalRecord], advisor: Advisor) -> tuple[int, ReplayFault] | None:
+    """The lenient fold of a run for its advisories; the first rejected record, if any
+    (a source error after it ends the reading: the verdict is known by then)."""
+    first: tuple[int, ReplayFault] | None = None
+    before = advisor.start
+    steps = fold_steps(before, records)
+    number = 0
+    with pause_gc():
+        while True:
+            try:
+                step = next(steps, None)
+            except SourceError:
+                if first is None:
+                    raise
+                return first
+            if step is None:
+                return first
+            record, after, fault = step
+            number += 1
+            advisor.see(number, record, before, after, fault)
+            if fault is not None and first is None:
+                first = (number, fault)
+            before = after
 
 
 def audit_chunk(tasks: Sequence[Task], config: ReplayConfig) -> list[Row]:

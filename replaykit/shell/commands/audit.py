@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Final
 
+import attrs
 import click
 
 from replaykit.model import MissingContentPolicy
 from replaykit.replay import ReplayConfig
+from replaykit.shell.advice import AdviceArgs, advice_arguments
 from replaykit.shell.audit import (
     VERDICTS,
     Dask,
@@ -36,6 +38,7 @@ from replaykit.shell.exits import (
 from replaykit.shell.options import MODES, StoreContent, build_config, config_options
 from replaykit.shell.output import Settings, atomic_file
 from replaykit.shell.render import plural
+from replaykit.timetravel.advisories import CODES, Severity
 
 __all__ = ["audit_command"]
 
@@ -50,6 +53,8 @@ Exit code: the worst verdict of all runs, in this order:
   0    every run complete
   1    some run needs repair (or may not resume)
   2    some run rejected by the reference
+  3    only with --fail-on: every run complete, but some run has an
+       advisory at or above that severity
   65   some input unreadable as data (a bad line or row, an unknown layout)
   66   some input missing or unreadable (66 wins over 65)
   64   usage error; 130 interrupted (what finished is still written)
@@ -70,6 +75,7 @@ _CSV_FIELDS: Final = (
     "fault_kind",
     "fault_message",
     "error",
+    "advisories",
 )
 
 
@@ -91,15 +97,26 @@ def _first_fault(row: Row) -> str:
 
 
 _HEADER: Final = (
-    f"{'run':<48} {'records':>8} {'verdict':<14} {'resume':<6} {'repairs':>7}  first fault\n"
+    f"{'run':<48} {'records':>8} {'verdict':<14} {'resume':<6} {'repairs':>7}"
+    f"  {'advisories':<12} first fault\n"
 )
+_SEVERITIES: Final = ("danger", "warning", "info")
+
+
+def _advice_cell(row: Row) -> str:
+    """``-``, or how many advisories and the worst severity (``2 danger``)."""
+    if not row.advisories:
+        return "-"
+    found = {severity for _, severity, _ in row.advisories}
+    worst = next(severity for severity in _SEVERITIES if severity in found)
+    return f"{len(row.advisories)} {worst}"
 
 
 def _table_row(row: Row) -> str:
     resume = {True: "yes", False: "NO", None: "-"}[row.resume_allowed]
     where = row.source if row.run_id is None else f"{row.source} {row.run_id}"
     head = f"{where:<48} {row.records:>8} {row.verdict:<14} {resume:<6} {row.repairs:>7}"
-    return f"{head}  {_first_fault(row)}".rstrip()
+    return f"{head}  {_advice_cell(row):<12} {_first_fault(row)}".rstrip()
 
 
 def _csv_line(row: Row) -> str:
@@ -117,6 +134,7 @@ def _csv_line(row: Row) -> str:
         fault.get("kind", ""),
         fault.get("message", ""),
         row.error or "",
+        " ".join(f"{code}:{severity}" for code, severity, _ in row.advisories),
     ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(values)
@@ -147,6 +165,7 @@ def _csv_line(row: Row) -> str:
     metavar="ADDRESS",
     help="Run on this Dask distributed cluster (e.g. tcp://127.0.0.1:8786) instead.",
 )
+@advice_arguments
 @click.pass_obj
 def audit_command(
     settings: Settings,
@@ -165,6 +184,7 @@ def audit_command(
     output: str | None,
     workers: int | None,
     scheduler: str | None,
+    advice: AdviceArgs,
 ) -> int:
     """Replay every run of every SOURCE and write one row per run.
 
@@ -172,8 +192,10 @@ def audit_command(
     repair_needed, rejected, unreadable), whether it may resume, its repairs and the
     first fault. --format jsonl gives, per run: source, run_id, records, verdict,
     resume_allowed, result (the bytes `replay --json` prints, or null), fault
-    ({index, record_id, journal_seq, kind, message} or null) and error (or null). A
-    summary goes to standard error. Runs are spread over local processes (--workers)
+    ({index, record_id, journal_seq, kind, message} or null), error (or null) and, with
+    --advisories, advisories ([{code, severity, steps}]). The table's advisories column
+    counts each run's advisories and names the worst severity; the summary on standard
+    error counts them by code. Runs are spread over local processes (--workers)
     or a Dask cluster (--scheduler); one bad run never stops the audit.
     """
     if workers is not None and scheduler is not None:
@@ -199,6 +221,8 @@ def audit_command(
     tasks = discover(sources, scope=scope, schema=schema, content_from_store=content_from_store)
     started = time.perf_counter()
     counts: Counter[str] = Counter()
+    advised: Counter[str] = Counter()
+    severe = False
     problems: set[str] = set()
     records = 0
     interrupted = False
@@ -209,13 +233,20 @@ def audit_command(
             sink.write(",".join(_CSV_FIELDS) + "\n")
         bar = _Bar(len(tasks), settings.progress)
         try:
-            for row in audit(tasks, config, executor=executor, on_row=bar.update):
+            for found in audit(tasks, config, executor=executor, on_row=bar.update):
+                kept = tuple(item for item in found.advisories if item[0] not in advice.ignore)
+                row = attrs.evolve(found, advisories=kept)
+                advised.update(code for code, _, _ in kept)
+                if advice.fail_on is not None and row.verdict == "complete":
+                    threshold = Severity(advice.fail_on).rank
+                    severe |= any(Severity(item[1]).rank >= threshold for item in kept)
                 counts[row.verdict] += 1
                 records += row.records
                 if row.problem is not None:
                     problems.add(row.problem)
                 if output_format == "jsonl":
-                    sink.write(row.to_json().decode("utf-8") + "\n")
+                    line = row.to_json(advisories=advice.in_json)
+                    sink.write(line.decode("utf-8") + "\n")
                 elif output_format == "csv":
                     sink.write(_csv_line(row))
                 else:
@@ -233,9 +264,11 @@ def audit_command(
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{counts[verdict]} {verdict}" for verdict in VERDICTS)
     rate = records / elapsed if elapsed > 0 else 0.0
+    by_code = ", ".join(f"{code} {advised[code]}" for code in CODES if advised[code])
     settings.note(
         f"audit: {plural(sum(counts.values()), 'run')} ({summary}), {plural(records, 'record')}"
         f" in {elapsed:.1f} s ({rate:,.0f} records/s)"
+        + (f"; advisories: {by_code}" if by_code else "")
         + (
             f"; INCOMPLETE: interrupted after {sum(counts.values())} of {len(tasks)} runs"
             if interrupted
@@ -244,7 +277,8 @@ def audit_command(
     )
     if interrupted:
         return EXIT_INTERRUPTED
-    return _exit_code(counts, problems)
+    code = _exit_code(counts, problems)
+    return 3 if code == EXIT_OK and severe else code
 
 
 def _config(

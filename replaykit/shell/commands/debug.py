@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import click
 
+from replaykit.shell.advice import stored_checkpoints
 from replaykit.shell.debug import PROMPT, Debugger
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
 from replaykit.shell.output import Settings
@@ -42,8 +43,15 @@ def debug(settings: Settings, args: JournalArgs, /) -> None:
     # on 20k records with content checked.
     timeline = Timeline(feed, replay_config, freeze_gc=True)
     locations = feed.locations if feed.locations is not None else []
-    debugger = Debugger(timeline, write=settings.echo, unit=source.unit, locations=locations)
     settings.warn_torn_tail(source.torn_tail, feed.count)
+    run_id = timeline.record(1).run_id if len(timeline) > 1 else None
+    debugger = Debugger(
+        timeline,
+        write=settings.echo,
+        unit=source.unit,
+        locations=locations,
+        stored_checkpoints=stored_checkpoints(args.store(), run_id),
+    )
     faults = len(timeline.faults())
     settings.echo(
         f"{source.name}: {feed.count} records, steps 0 to {debugger.last}"

@@ -9,11 +9,19 @@ import orjson
 
 from replaykit.model import JournalRecord
 from replaykit.replay import pause_gc
+from replaykit.shell.advice import (
+    AdviceArgs,
+    advice_arguments,
+    advisories_lines,
+    stored_checkpoints,
+    with_advisories,
+)
 from replaykit.shell.errors import SourceError
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
 from replaykit.shell.output import Outcome, Settings, outcome_of, write_atomically
 from replaykit.shell.render import fault_json, plural
 from replaykit.shell.sources import open_journal
+from replaykit.timetravel.advisories import advise
 from replaykit.timetravel.explain import LISTS, Explanation, explain
 from replaykit.timetravel.whatif import (
     Append,
@@ -66,8 +74,11 @@ def _head(explained: Explanation | Side, name: str) -> str:
 @click.command("explain", epilog=EPILOG)
 @journal_arguments
 @click.option("--json", "as_json", is_flag=True, help="An object with the verdict and its causes.")
+@advice_arguments
 @click.pass_obj
-def explain_command(settings: Settings, args: JournalArgs, /, as_json: bool) -> Outcome:
+def explain_command(
+    settings: Settings, args: JournalArgs, /, as_json: bool, advice: AdviceArgs
+) -> Outcome:
     """Why JOURNAL's verdict is what it is: one cause per effect, delivery, content ref or
     rejected record.
 
@@ -76,12 +87,18 @@ def explain_command(settings: Settings, args: JournalArgs, /, as_json: bool) -> 
     one cause), and what would close it. --json prints {"verdict", "rejected", "causes"}:
     each cause has entity {kind, id}, summary, steps, events, accounts_for (indices into
     repair_needed, unsafe_pending_side_effects, missing_content_refs and
-    output_delivery_repairs) and fix.
+    output_delivery_repairs) and fix. The advisories follow the causes (with --json, under
+    "advisories" when --advisories is given).
     """
     config = args.config(settings)
     records, name = _load(args)
     explained = explain(records, config)
-    outcome = Outcome.REJECTED if explained.result is None else outcome_of(explained.result)
+    stored = stored_checkpoints(args.store(), records[0].run_id if records else None)
+    advisories = advice.keep(advise(records, config, stored_checkpoints=stored))
+    if explained.result is None:
+        outcome = Outcome.REJECTED
+    else:
+        outcome = advice.outcome(outcome_of(explained.result), advisories)
     if as_json:
         side = Side(explained.result, explained.fault, explained.fault_step, explained.records)
         verdict = _verdict_json(side)
@@ -91,7 +108,7 @@ def explain_command(settings: Settings, args: JournalArgs, /, as_json: bool) -> 
         else:
             rejected = verdict[len(b'{"rejected":') : -1]
             body = b'{"verdict":null,"rejected":' + rejected + b',"causes":' + causes + b"}"
-        settings.echo_bytes(body)
+        settings.echo_bytes(with_advisories(body, advisories) if advice.in_json else body)
         return outcome
     lines = [_head(explained, name)]
     if not explained.causes:
@@ -110,7 +127,7 @@ def explain_command(settings: Settings, args: JournalArgs, /, as_json: bool) -> 
         if counted:
             lines.append(f"     accounts for: {counted}")
         lines.append(f"     fix: {cause.fix}")
-    settings.echo("\n".join(lines))
+    settings.echo("\n".join([*lines, *advisories_lines(advisories)]))
     return outcome
 
 

@@ -8,6 +8,7 @@ from replaykit import __version__
 from replaykit.replay import initial_state, pause_gc
 from replaykit.replay.fold import fold_steps
 from replaykit.report import document_chunks, page
+from replaykit.shell.advice import stored_checkpoints
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
 from replaykit.shell.output import Settings, write_atomically
 from replaykit.shell.progress import Feed
@@ -57,6 +58,7 @@ def report(settings: Settings, args: JournalArgs, /, output: str, title: str | N
             unit=source.unit,
             locations=list(feed.locations or ()),
             start=start,
+            stored_checkpoints=stored_checkpoints(args.store(), run),
         )
         text = page(chunks, title=title or name, version=__version__)
     if output == "-":

@@ -129,6 +129,11 @@ class Store(Protocol):
         """The content ids the store holds (what it would not resolve as missing)."""
         ...
 
+    @property
+    def keeps_checkpoints(self) -> bool:
+        """Whether the layout has a place for checkpoints (so none there means none kept)."""
+        ...
+
     def checkpoints(self, run_id: str) -> tuple[StoredCheckpoint, ...]:
         """The run's stored checkpoints, in the runtime's order (``StoredCheckpoint.order``)."""
         ...

@@ -96,6 +96,7 @@ class FileStore:
     """A runtime file store rooted at ``root`` (see the module's documentation)."""
 
     layout: Final = "runtime file store"
+    keeps_checkpoints: Final = True
 
     def __init__(self, root: str) -> None:
         self.root = root

@@ -307,6 +307,12 @@ class PostgresStore:
             ).fetchall()
         return frozenset(str(content) for (content,) in rows if content is not None)
 
+    @property
+    def keeps_checkpoints(self) -> bool:
+        """Whether the schema has the runtime's checkpoint table (with its column)."""
+        column = _COLUMNS[self._kind()][_CHECKPOINTS]
+        return column in self._tables.get(_CHECKPOINTS, set())
+
     def checkpoints(self, run_id: str) -> tuple[StoredCheckpoint, ...]:
         """The run's ``agent_sdk_checkpoints`` rows, decoded, in the runtime's order
         (none when the schema has no checkpoint table)."""

@@ -240,6 +240,7 @@ class RuntimeSqliteStore:
     """
 
     layout: Final = "runtime SQLite store"
+    keeps_checkpoints: Final = True
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -344,6 +345,7 @@ class ReplaykitSqliteStore:
     """replaykit's own SQLite layout (``journal_records``, ``content_refs``) as a store."""
 
     layout: Final = "replaykit SQLite layout"
+    keeps_checkpoints: Final = False
 
     def __init__(self, path: str) -> None:
         self.path = path
