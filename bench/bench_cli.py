@@ -1,6 +1,7 @@
 """End-to-end benchmark of the ``replaykit`` command on a long JSONL journal.
 
-Runs ``replaykit replay JOURNAL --json`` in a child process on a synthetic journal of
+Runs ``replaykit replay JOURNAL --json`` (and, for comparison, the text form, which also
+folds for the causes and the advisories) in a child process on a synthetic journal of
 ``--records`` records (default 1,000,000; written by ``bench/journal_gen.py`` and kept
 in ``--dir`` for the next run) and reports the child's peak memory (its maximum
 resident set size, read with ``getrusage(RUSAGE_CHILDREN)`` by a wrapper process that
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parse_s, parse_mb, _ = measure([python, "-c", _PARSE_LINES, journal])
     decode_s, decode_mb, _ = measure([python, "-c", _DECODE_ONLY, journal])
     cli_s, cli_mb, out = measure([python, "-m", "replaykit", "replay", journal, "--json"])
+    text_s, text_mb, _ = measure([python, "-m", "replaykit", "replay", journal])
 
     rate = n / cli_s
     print()
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         ("read lines + orjson.loads", parse_s, parse_mb),
         ("journal source (decode, no fold)", decode_s, decode_mb),
         ("replaykit replay --json", cli_s, cli_mb),
+        ("replaykit replay (causes, advice)", text_s, text_mb),
     ):
         per_second = f"{n / seconds:,.0f}" if label != "python -c pass" else "-"
         print(f"{label:<34}{seconds:>9.2f}{per_second:>14}{peak:>14.1f}")
@@ -125,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"replay rate / decode-only rate: {decode_s / cli_s:5.2f} (target >= 0.70: reading and"
         " folding add at most ~30% to decoding)"
+    )
+    print(
+        f"replay text (one fold for the causes and the advisories) / decode-only rate:"
+        f" {decode_s / text_s:5.2f}; its peak {text_mb:,.1f} MB"
     )
     print(f"peak RSS above an empty interpreter: {cli_mb - empty_mb:,.1f} MB")
     print(f"verdict: {out.decode()[:120]}...")

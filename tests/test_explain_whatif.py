@@ -188,3 +188,32 @@ def test_a_fork_equals_the_timeline_of_the_edited_records(
     assert fork.faults() == expected.faults()
     if every is None:  # the prefix's states are shared, not folded again
         assert all(fork[k] is timeline[k] for k in range(at + 1))
+
+
+def test_a_closed_effect_named_again_starts_a_new_story() -> None:
+    """explain forgets an effect once its result closes it cleanly (a long journal would
+    otherwise keep a story per effect); a recovery marker naming it later starts its
+    story at that step, and the verdict's entries are all still accounted for."""
+    from replaykit.testing import builders as b
+
+    records = b.journal(
+        b.effect_intent("effect.1"),
+        b.effect_result("effect.1"),
+        b.effect_intent("effect.2"),
+        b.recovery(pending=["effect.1"]),
+    )
+    explained = explain(records, ReplayConfig(ReplayMode.RESUME_REPLAY))
+    assert explained.result is not None
+    causes = {cause.entity.id: cause for cause in explained.causes}
+    assert [event.step for event in causes["effect.1"].events] == [4]
+    assert causes["effect.2"].events[0].step == 3
+    counted = sorted(
+        (name, index)
+        for cause in explained.causes
+        for name, indices in cause.accounts_for.items()
+        for index in indices
+    )
+    result = explained.result
+    assert counted == sorted(
+        (name, index) for name in LISTS for index in range(len(getattr(result, name)))
+    )

@@ -103,3 +103,23 @@ def test_load_freezes_only_when_asked() -> None:
         assert records == _RECORDS
     finally:
         gc.unfreeze()
+
+
+def test_load_leaves_its_records_old_and_nothing_frozen() -> None:
+    """The records go to the oldest generation (no young collection walks them after
+    the pause); nothing stays frozen; a caller's frozen objects stay frozen."""
+    gc.unfreeze()
+    records = load("example:output-delivery-mixed").unwrap()
+    assert gc.get_freeze_count() == 0
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    old = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(record) not in young and id(record) in old for record in records)
+    keep = [[n] for n in range(100)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(keep)
+        load("example:crash-recovery").unwrap()
+        assert gc.get_freeze_count() >= frozen  # not thawed by load
+    finally:
+        gc.unfreeze()

@@ -105,6 +105,7 @@ CODES: Final = (
 MAX_PER_CODE: Final = 20
 
 _SEALED: Final = "journal record appears after sealed terminal replay state"
+_DUPLICATE: Final = "duplicate non-idempotent journal record during replay"
 #: Tool call statuses after which the call is over (PAYLOADS.md, ``ToolCallRecordStatus``).
 _TOOL_DONE: Final = frozenset(
     {
@@ -238,31 +239,37 @@ class Advisor:
         """Step ``number``: ``record`` took ``before`` to ``after``, or was rejected."""
         if self.run_id is None:
             self.run_id = record.run_id
-        self._seq(number, record.journal_seq)
+        seq = record.journal_seq
+        last = self._last_seq
+        if last is not None and seq == last + 1:
+            self._last_seq = seq  # the usual case, inline
+        else:
+            self._seq(number, seq)
         payload = record.payload
         if fault is not None:
             self._fault_steps.append(number)
             self._quiet_steps.append(number)
-            if record.record_id in before.seen_records:
+            if fault.message == _DUPLICATE:
                 self._duplicate(number, record, before)
             elif (
-                before.terminal_status is not None
+                fault.message == _SEALED
                 and isinstance(payload, TurnLifecycleRecord)
-                and fault.message == _SEALED
+                and before.terminal_status is not None
             ):
                 self._trailer.append(number)
+        elif after is before:
+            # accepted and changed nothing: an idempotent repeat (it adds no seen id)
+            self._quiet_steps.append(number)
         else:
-            if len(after.seen_records) == len(before.seen_records):
-                self._quiet_steps.append(number)
             if after.terminal_status is not None and before.terminal_status is None:
                 self._terminal_step = number
             if after.missing_content_refs is not before.missing_content_refs:
                 for ref in after.missing_content_refs - before.missing_content_refs:
                     self._content.setdefault(ref, []).append(number)
-            if isinstance(payload, RunCheckpoint):
+            if payload.__class__ is RunCheckpoint:
                 self._checkpoints.append((number, payload.checkpoint_id))
         self._state = after
-        if isinstance(payload, OtherPayload):
+        if payload.__class__ is OtherPayload:
             if payload.type == "tool":
                 self._tool(number, payload)
             elif payload.type == "approval":

@@ -27,7 +27,7 @@ close it. Pure: it reads records and returns values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Final, final
 
 import attrs
@@ -184,6 +184,8 @@ class Explainer:
         self._repair_owner: list[Entity] = []
         self._unsafe_owner: list[Entity] = []
         self._delivery_of_dedupe: dict[str, str] = {}
+        #: Entities some repair or unsafe entry names (their stories are always kept).
+        self._owned: set[Entity] = set()
         self._state = self.start
         self._count = 0
         self._done: Explanation | None = None
@@ -221,6 +223,7 @@ class Explainer:
             cause = _cause(rejected, self.config)
             self._done = Explanation(None, fault, number, number, (cause,))
             return
+        repairs, unsafe = len(self._repair_owner), len(self._unsafe_owner)
         _observe(
             number,
             record,
@@ -232,6 +235,28 @@ class Explainer:
             self._delivery_of_dedupe,
         )
         self._state = after
+        if len(self._repair_owner) != repairs:
+            self._owned.update(self._repair_owner[repairs:])
+        if len(self._unsafe_owner) != unsafe:
+            self._owned.update(self._unsafe_owner[unsafe:])
+        payload = record.payload
+        if isinstance(payload, EffectResult):
+            self._forget(Entity("effect", payload.effect_id), after.pending_effects)
+        elif isinstance(payload, OutputDeliveryResultRecord):
+            self._forget(Entity("delivery", payload.delivery_id), ())
+
+    def _forget(self, entity: Entity, still_open: Container[str]) -> None:
+        """Drop the story of an entity that just closed cleanly (no repair, no unsafe
+        entry names it): such a story never becomes a cause, and a long journal would
+        otherwise keep one per effect. Should a later record name it again (a recovery
+        marker, a new intent), its story starts there."""
+        if entity.id in still_open or entity in self._owned:
+            return
+        story = self._stories.pop(entity, None)
+        if story is not None and entity.kind == "delivery":
+            dedupe = story.detail.get("dedupe")
+            if dedupe is not None and self._delivery_of_dedupe.get(dedupe) == entity.id:
+                del self._delivery_of_dedupe[dedupe]
 
     def explanation(self) -> Explanation:
         """The explanation of what was seen: the first rejection, or the verdict's causes."""
@@ -324,6 +349,7 @@ def _observe(
         delivery_of_dedupe[payload.dedupe_key] = payload.delivery_id
         found = get("delivery", payload.delivery_id)
         found.detail["sink"] = str(payload.sink_ref)
+        found.detail["dedupe"] = payload.dedupe_key
         found.event(number, f"intent to deliver to {payload.sink_ref} (record {record.record_id})")
     elif isinstance(payload, OutputDeliveryResultRecord):
         get("delivery", payload.delivery_id).event(

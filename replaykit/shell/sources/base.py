@@ -11,6 +11,7 @@ only; none is ever written while it is read.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, Protocol, final
 
@@ -21,7 +22,11 @@ from replaykit.model import JournalRecord, RunCheckpoint
 from replaykit.shell.errors import Problem, SourceError
 from replaykit.wire import DecodeError, from_json
 
+#: The record of an ``entries()`` triple.
+RECORD_OF: Final = operator.itemgetter(2)
+
 __all__ = [
+    "RECORD_OF",
     "EntriesJournal",
     "JournalSource",
     "Store",
@@ -255,8 +260,7 @@ class EntriesJournal:
         return self._torn_tail()
 
     def __iter__(self) -> Iterator[JournalRecord]:
-        for _, _, record in self.entries():
-            yield record
+        return map(RECORD_OF, self.entries())  # in C: no generator step per record
 
     def entries(self) -> Iterator[tuple[int, bytes, JournalRecord]]:
         """Each record with its location and its raw JSON bytes."""

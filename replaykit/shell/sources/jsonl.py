@@ -42,7 +42,7 @@ from returns.result import Success
 
 from replaykit.model import JournalRecord
 from replaykit.shell.errors import BOM, BOM_MESSAGE, Problem, SourceError, os_error
-from replaykit.shell.sources.base import invalid_record_message
+from replaykit.shell.sources.base import RECORD_OF, invalid_record_message
 from replaykit.wire import from_json
 
 __all__ = ["JsonlJournal", "rust_blank"]
@@ -51,6 +51,7 @@ __all__ = ["JsonlJournal", "rust_blank"]
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
 #: How much a JSONL reader asks for at a time.
 _BLOCK: Final = 1024 * 1024
+_ENDS: Final = (b"\r", b"\n")
 #: Bytes a blank line may hold (besides nothing at all).
 _SPACE: Final = b" \t\r\n\x0b\x0c"
 
@@ -121,8 +122,7 @@ class JsonlJournal:
         self._raw: BinaryIO | None = None
 
     def __iter__(self) -> Iterator[JournalRecord]:
-        for _, _, record in self.entries():
-            yield record
+        return map(RECORD_OF, self.entries())  # in C: no generator step per record
 
     def entries(self) -> Iterator[tuple[int, bytes, JournalRecord]]:
         """Each record with its line number and its raw JSON bytes (line ending removed)."""
@@ -201,18 +201,26 @@ class JsonlJournal:
                         yield lineno + 1, pending.rstrip(b"\r"), False
                     return
                 self._done += len(block)
-                data = pending + block if pending else block
-                if not data.strip(b"\r\n"):
+                if (
+                    not pending
+                    and block[:1] in _ENDS
+                    and block[-1:] in _ENDS
+                    and not block.strip(b"\r\n")
+                ):
                     # Line endings only: counted in C, so a long run of blank lines (a
                     # gzip of a gigabyte of newlines) costs no Python step per line.
-                    ends = data.count(b"\n")
+                    ends = block.count(b"\n")
                     if ends:
                         lineno += ends
                         yield lineno, b"", True
-                        data = data[data.rfind(b"\n") + 1 :]
-                    pending = data
+                        block = block[block.rfind(b"\n") + 1 :]
+                    pending = block
                     continue
-                lines = data.split(b"\n")
+                # Split the block itself and join only the carried-over part to its first
+                # line: the block's bytes are copied once, into its lines.
+                lines = block.split(b"\n")
+                if pending:
+                    lines[0] = pending + lines[0]
                 pending = lines.pop()
                 for line in lines:
                     lineno += 1
