@@ -44,7 +44,7 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.name)
 def test_timetravel_modules_import_only_the_pure_core(path: Path) -> None:
     for name in _imports(path):
         if name.startswith("replaykit"):
