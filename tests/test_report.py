@@ -202,3 +202,19 @@ def test_the_document_carries_the_advisories_and_their_markers(tmp_path: Path) -
     assert markers == [(8, "danger"), (12, "info")]
     steps = [m["step"] for m in document["markers"]]
     assert steps == sorted(steps)
+
+
+def test_the_document_as_data_is_what_the_page_carries() -> None:
+    from replaykit.replay import fold_steps, initial_state
+    from replaykit.report import document_chunks, document_data
+
+    records = load("example:output-delivery-mixed").unwrap()
+    config = ReplayConfig(ReplayMode.RESUME_REPLAY)
+    start = initial_state(config)
+    run = records[0].run_id
+    steps = fold_steps(start, records)
+    chunks = document_chunks(steps, config, title="t", source="s", run=run, start=start)
+    data = document_data(chunks)
+    page = report_html(records, config, title="t", source="s")
+    assert data == page_document(page)
+    assert len(data["steps"]) == len(records)

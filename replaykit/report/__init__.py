@@ -23,8 +23,8 @@ from replaykit.replay import ReplayConfig, fold_steps, initial_state, pause_gc
 from replaykit.report.document import (
     FORMAT,
     VERSION,
-    build_document,
     document_chunks,
+    document_data,
     verdict_data,
 )
 from replaykit.report.page import page
@@ -34,8 +34,8 @@ from replaykit.wire import to_data
 __all__ = [
     "FORMAT",
     "VERSION",
-    "build_document",
     "document_chunks",
+    "document_data",
     "iframe",
     "page",
     "report_html",

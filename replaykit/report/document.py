@@ -44,7 +44,7 @@ from replaykit.timetravel.explain import explain
 from replaykit.timetravel.snapshot import fault_data, snapshot
 from replaykit.wire import to_data, to_json_bytes
 
-__all__ = ["FORMAT", "VERSION", "build_document", "document_chunks", "verdict_data"]
+__all__ = ["FORMAT", "VERSION", "document_chunks", "document_data", "verdict_data"]
 
 FORMAT: Final = "replaykit.report"
 VERSION: Final = 1
@@ -140,34 +140,9 @@ def _marker(k: int, kind: str, label: str) -> dict[str, Any]:
     return {"step": k, "kind": kind, "label": label}
 
 
-def build_document(
-    steps: Iterable[FoldStep],
-    config: ReplayConfig,
-    *,
-    title: str,
-    source: str,
-    run: str | None = None,
-    unit: str = "line",
-    locations: Sequence[int] = (),
-    start: ReplayState,
-    sampling: str | None = None,
-    stored_checkpoints: Sequence[RunCheckpoint] | None = None,
-) -> dict[str, Any]:
-    """The report document of a lenient fold (``replaykit.replay.fold_steps``) from
-    ``start``, as data; ``locations[k - 1]`` is the line (or row) of the ``k``-th record.
-    For long runs use ``document_chunks``, which never holds the whole text."""
-    chunks = document_chunks(
-        steps,
-        config,
-        title=title,
-        source=source,
-        run=run,
-        unit=unit,
-        locations=locations,
-        start=start,
-        sampling=sampling,
-        stored_checkpoints=stored_checkpoints,
-    )
+def document_data(chunks: Iterable[bytes]) -> dict[str, Any]:
+    """The report document as data, from the pieces ``document_chunks`` gives (the
+    whole text is held: for a short run, or to feed a viewer of your own)."""
     document: dict[str, Any] = orjson.loads(b"".join(chunks))
     return document
 

@@ -31,6 +31,7 @@ __all__ = [
     "color_wanted",
     "outcome_of",
     "write_atomically",
+    "write_output",
 ]
 
 
@@ -65,6 +66,18 @@ def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (``atomic_file``)."""
     with atomic_file(path) as handle:
         handle.write(text)
+
+
+def write_output(output: str, text: str) -> None:
+    """``text`` to standard output (``-``) or atomically to the file ``output``; a file
+    that cannot be written is a ``click.FileError`` naming it."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        raise click.FileError(output, hint=error.strerror or str(error)) from None
 
 
 class Outcome(enum.Enum):

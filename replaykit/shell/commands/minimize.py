@@ -18,7 +18,7 @@ from returns.result import Failure
 from replaykit.model import JournalRecord
 from replaykit.shell.exits import exit_codes_help
 from replaykit.shell.options import JOURNAL_HELP, JournalArgs, journal_arguments
-from replaykit.shell.output import Settings, write_atomically
+from replaykit.shell.output import Settings, write_output
 from replaykit.shell.progress import Feed
 from replaykit.testing import minimize as minimize_records
 from replaykit.testing.predicates import keep_predicate
@@ -122,12 +122,6 @@ def minimize(
             f"--keep does not hold for {source.name} itself: nothing to minimize"
         ) from None
     text = _jsonl(small)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            write_atomically(output, text)
-        except OSError as error:
-            raise click.FileError(output, hint=error.strerror or str(error)) from None
+    write_output(output, text)
     kept = f"kept {len(small)} of {len(records)} records"
     settings.note(kept + ("" if output == "-" else f"; wrote {output}"))

@@ -10,7 +10,7 @@ from replaykit.replay.fold import fold_steps
 from replaykit.report import document_chunks, page
 from replaykit.shell.advice import stored_checkpoints
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
-from replaykit.shell.output import Settings, write_atomically
+from replaykit.shell.output import Settings, write_output
 from replaykit.shell.progress import Feed
 
 __all__ = ["report"]
@@ -61,13 +61,7 @@ def report(settings: Settings, args: JournalArgs, /, output: str, title: str | N
             stored_checkpoints=stored_checkpoints(args.store(), run),
         )
         text = page(chunks, title=title or name, version=__version__)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            write_atomically(output, text)
-        except OSError as error:
-            raise click.FileError(output, hint=error.strerror or str(error)) from None
-        steps = len(records)
-        settings.note(f"wrote {output}: {steps} steps, {len(text):,} bytes")
+    write_output(output, text)
+    if output != "-":
+        settings.note(f"wrote {output}: {len(records)} steps, {len(text):,} bytes")
     settings.warn_torn_tail(source.torn_tail, feed.count)
