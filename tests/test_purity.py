@@ -203,6 +203,7 @@ def test_only_the_result_and_the_timeline_reach_the_renderer() -> None:
     assert sorted(found) == [
         ("results.py", "iframe"),
         ("results.py", "result_html"),
+        ("timeline.py", "NOTEBOOK_STEPS"),
         ("timeline.py", "iframe"),
         ("timeline.py", "timeline_html"),
     ]

@@ -27,6 +27,7 @@ from replaykit import ReplayConfig, ReplayMode, load, replay
 from replaykit.report import report_html
 from replaykit.timetravel import Timeline, snapshot
 from replaykit.timetravel.advisories import advise
+from replaykit.wire import to_data
 
 
 @pytest.mark.parametrize("journal", JOURNALS, ids=lambda j: Path(j).name)
@@ -218,3 +219,17 @@ def test_the_document_as_data_is_what_the_page_carries() -> None:
     page = report_html(records, config, title="t", source="s")
     assert data == page_document(page)
     assert len(data["steps"]) == len(records)
+
+
+def test_a_long_timeline_shows_its_verdict_in_a_notebook() -> None:
+    from replaykit.report import timeline_html
+
+    records = load("example:crash-recovery").unwrap()
+    timeline = Timeline(records, ReplayConfig(ReplayMode.RESUME_REPLAY))
+    short = page_document(timeline_html(timeline, max_steps=11))
+    assert len(short["steps"]) == 11 and short["sampling"] is None
+    long = page_document(timeline_html(timeline, max_steps=10))
+    assert long["steps"] == [] and "11 steps, more than a notebook shows (10)" in str(
+        long["sampling"]
+    )
+    assert long["verdict"] == to_data(timeline.result(11))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 from replaykit.model import JournalRecord, ReplayResult
 from replaykit.replay import ReplayConfig, fold_steps, initial_state, pause_gc
@@ -33,6 +33,7 @@ from replaykit.wire import to_data
 
 __all__ = [
     "FORMAT",
+    "NOTEBOOK_STEPS",
     "VERSION",
     "document_chunks",
     "document_data",
@@ -79,8 +80,26 @@ def report_html(
         return page(chunks, title=title, version=_version())
 
 
-def timeline_html(timeline: Timeline, *, title: str = "Timeline") -> str:
-    """The report page of every step of ``timeline`` (it folds what is left to fold)."""
+#: A notebook shows a timeline of at most this many steps in full (a page of about 4 MB);
+#: a longer one shows its verdict, with a note on how to see the whole run.
+NOTEBOOK_STEPS: Final = 20_000
+
+
+def timeline_html(
+    timeline: Timeline, *, title: str = "Timeline", max_steps: int | None = None
+) -> str:
+    """The report page of every step of ``timeline`` (it folds what is left to fold).
+
+    With ``max_steps``, a longer timeline gives the page of its last verdict instead,
+    saying so (what ``Timeline._repr_html_`` does with ``NOTEBOOK_STEPS``)."""
+    last = len(timeline) - 1
+    if max_steps is not None and last > max_steps:
+        note = (
+            f"this timeline has {last:,} steps, more than a notebook shows ({max_steps:,}):"
+            " here is its last verdict; replaykit.report.timeline_html(timeline) or"
+            " `replaykit report JOURNAL -o run.html` gives the page of every step"
+        )
+        return result_html(timeline.result(last), title=title, note=note)
     steps = [(s.record, s.state, s.fault) for s in timeline.steps(1) if s.record is not None]
     start = timeline[0]
     with pause_gc():
@@ -95,8 +114,13 @@ def timeline_html(timeline: Timeline, *, title: str = "Timeline") -> str:
         return page(chunks, title=title, version=_version())
 
 
-def result_html(result: ReplayResult, *, title: str = "ReplayResult") -> str:
-    """The report page of a verdict alone (no steps)."""
+def result_html(
+    result: ReplayResult,
+    *,
+    title: str = "ReplayResult",
+    note: str = "a verdict alone: the records behind it are not in this view",
+) -> str:
+    """The report page of a verdict alone (no steps), with ``note`` as its banner."""
     start = initial_state(ReplayConfig(result.mode))
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -114,7 +138,7 @@ def result_html(result: ReplayResult, *, title: str = "ReplayResult") -> str:
         "lanes": [],
         "markers": [],
         "advisories": [],
-        "sampling": {"note": "a verdict alone: the records behind it are not in this view"},
+        "sampling": {"note": note},
     }
     return page(data, title=title, version=_version())
 

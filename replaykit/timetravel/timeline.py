@@ -157,10 +157,11 @@ class Timeline:
         return f"<Timeline {len(self._records) + 1}{more} states, {kept}>"
 
     def _repr_html_(self) -> str:
-        """The HTML report of every step (Jupyter calls this; it folds what is left)."""
-        from replaykit.report import iframe, timeline_html  # the renderer is outside the core
+        """The HTML report of every step (Jupyter calls this; it folds what is left); a
+        timeline of more than ``replaykit.report.NOTEBOOK_STEPS`` steps shows its verdict."""
+        from replaykit.report import NOTEBOOK_STEPS, iframe, timeline_html  # outside the core
 
-        return iframe(timeline_html(self))
+        return iframe(timeline_html(self, max_steps=NOTEBOOK_STEPS))
 
     # Folding -----------------------------------------------------------------------------
 
