@@ -254,3 +254,17 @@ def test_invalid_utf8_gives_the_exact_paths_error(name: str, old: bytes, new: by
     outcome = from_json(JournalRecord, edited)
     assert outcome.failure() == from_json_exact(JournalRecord, edited).failure()
     assert "UTF-8" in outcome.failure().message
+
+
+def test_decode_line_is_from_jsons_fast_path_without_the_result() -> None:
+    from cli_support import example_lines
+
+    from replaykit.wire.codec import decode_line
+
+    for name in ("crash-recovery", "output-delivery-mixed", "tool-run-completed"):
+        for line in example_lines(name):
+            record = decode_line(line)
+            assert record is not None and record == from_json(JournalRecord, line).unwrap()
+            assert decode_line(b" " + line) is None  # not canonical: from_json decides
+            assert from_json(JournalRecord, b" " + line).unwrap() == record
+            assert decode_line(line.replace(b'"journal_seq":', b'"journal_seq" :', 1)) is None

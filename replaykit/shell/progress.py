@@ -35,6 +35,11 @@ class Feed:
 
     def __iter__(self) -> Iterator[JournalRecord]:
         records = iter(self.source)
+        if not self.progress:
+            return self._plain(records)  # one generator step per record, not two
+        return self._maybe_bar(records)
+
+    def _maybe_bar(self, records: Iterator[JournalRecord]) -> Iterator[JournalRecord]:
         for record in self._plain(records):
             yield record
             if self.progress and self.count == 1:

@@ -63,6 +63,7 @@ __all__ = [
     "DecodeError",
     "canonical_bytes",
     "check_document",
+    "decode_line",
     "from_data",
     "from_json",
     "from_json_exact",
@@ -158,6 +159,13 @@ def _from_parsed(cls: type[T], data: Any) -> Result[T, DecodeError]:
 
 #: Journal lines as the reference runtime writes them decode in C (``_fast``).
 _fast_record: Final = _build_fast(_PAYLOAD_CLASSES, _OUTPUT_CLASSES, _KINDS)
+
+
+def decode_line(line: bytes) -> JournalRecord | None:
+    """The record of a canonical journal line (``bytes``, no surrounding white space), or
+    ``None`` when the line is not one: then ``from_json`` decides (same results, this is
+    only its fast path without the ``Result``, for readers of many lines)."""
+    return _fast_record(line)
 
 
 def from_json(cls: type[T], data: str | bytes | bytearray | memoryview) -> Result[T, DecodeError]:
