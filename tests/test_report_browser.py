@@ -215,3 +215,15 @@ def test_the_documented_screenshot_command(tmp_path: Path) -> None:
     )
     assert missing.returncode == 66 and b"Traceback" not in missing.stderr
     assert b"nope.html" in missing.stderr
+
+
+def test_the_kind_filter_keeps_one_record_kind(page: Page, tmp_path: Path) -> None:
+    path = _report("example:crash-recovery", tmp_path / "run.html")
+    open_report(page, path)
+    page.locator("#kind-filter").select_option("checkpoint")
+    shown = page.locator("#steps .step-row:visible")
+    steps = sorted(int(shown.nth(i).get_attribute("data-step") or -1) for i in range(shown.count()))
+    assert steps == [7, 10]
+    assert "2" in (page.locator("#match-count").text_content() or "")
+    page.locator("#kind-filter").select_option("")
+    assert page.locator("#steps .step-row:visible").count() == 12  # step 0 and 11 records
