@@ -217,3 +217,23 @@ def test_a_closed_effect_named_again_starts_a_new_story() -> None:
     assert counted == sorted(
         (name, index) for name in LISTS for index in range(len(getattr(result, name)))
     )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journals(), st.sampled_from(list(ReplayMode)))
+def test_the_light_path_tells_the_same_causes(
+    records: list[JournalRecord], mode: ReplayMode
+) -> None:
+    """Explainer keeps an effect's first intent as a tuple until something else happens
+    to it; with that shortcut turned off, every explanation is the same."""
+    from replaykit.timetravel.explain import Explainer
+
+    config = ReplayConfig(mode)
+    fast = explain(records, config)
+    original = Explainer._quiet
+    try:
+        Explainer._quiet = lambda *args: False  # type: ignore[method-assign]
+        slow = explain(records, config)
+    finally:
+        Explainer._quiet = original  # type: ignore[method-assign]
+    assert fast == slow

@@ -33,6 +33,7 @@ from typing import final
 import attrs
 
 from replaykit.model import (
+    EffectIntent,
     EffectResult,
     JournalRecord,
     OutputDeliveryResultRecord,
@@ -110,6 +111,9 @@ class Explainer:
         self._delivery_of_dedupe: dict[str, str] = {}
         #: Entities some repair or unsafe entry names (their stories are always kept).
         self._owned: set[Entity] = set()
+        #: Effect id -> its first intent (step, verb, record id, summary), for an effect
+        #: nothing else has happened to yet (``_quiet``).
+        self._light: dict[str, tuple[int, str, str, str]] = {}
         self._state = self.start
         self._count = 0
         self._done: Explanation | None = None
@@ -119,7 +123,33 @@ class Explainer:
         found = self._stories.get(key)
         if found is None:
             found = self._stories[key] = Story(key)
+            if kind == "effect":
+                light = self._light.pop(ident, None)
+                if light is not None:  # its intent, kept light until now
+                    step, verb, record_id, summary = light
+                    found.event(step, f"{verb} (record {record_id}): {summary}")
         return found
+
+    def _quiet(
+        self, number: int, record: JournalRecord, before: ReplayState, after: ReplayState
+    ) -> bool:
+        """The common steps, taken without a story: an effect's first intent (kept as
+        a tuple until anything else happens to it) and the result that closes it
+        cleanly (the tuple is dropped). Only when the step adds no repair, unsafe entry
+        or missing ref; the story made later from the tuple is the same."""
+        payload = record.payload
+        ident = payload.effect_id  # type: ignore[union-attr]
+        if payload.__class__ is EffectIntent:
+            if ident in self._light or Entity("effect", ident) in self._stories:
+                return False
+            verb = "intent again" if ident in before.pending_effects else "intent"
+            summary = payload.redacted_summary
+            self._light[ident] = (number, verb, record.record_id, summary)
+            return True
+        if ident in self._light and ident not in after.pending_effects:
+            del self._light[ident]
+            return True
+        return False
 
     def see(
         self,
@@ -146,6 +176,16 @@ class Explainer:
             )
             cause = cause_of(rejected, self.config)
             self._done = Explanation(None, fault, number, number, (cause,))
+            return
+        cls = record.payload.__class__
+        if (
+            (cls is EffectIntent or cls is EffectResult)
+            and after.repair_needed is before.repair_needed
+            and after.unsafe_pending_side_effects is before.unsafe_pending_side_effects
+            and after.missing_content_refs is before.missing_content_refs
+            and self._quiet(number, record, before, after)
+        ):
+            self._state = after
             return
         repairs, unsafe = len(self._repair_owner), len(self._unsafe_owner)
         observe(
