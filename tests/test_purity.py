@@ -20,7 +20,7 @@ import pytest
 import replaykit
 
 PACKAGE = Path(replaykit.__file__).parent
-CORE = ("model", "wire", "replay", "timetravel")
+CORE = ("model", "wire", "replay", "timetravel", "report")
 IO_MODULES = frozenset(
     {
         "sqlite3",
@@ -51,6 +51,8 @@ ALLOWED = {
     # which it stores instead of the whole record (see replaykit/replay/state.py).
     "replay": {"model", "replay", "wire"},
     "timetravel": {"model", "replay", "timetravel", "wire"},
+    # The report's rendering: a fold's document and the page around it.
+    "report": {"model", "replay", "report", "timetravel", "wire"},
 }
 
 
@@ -66,11 +68,11 @@ def core_files() -> list[Path]:
 #: The one import that crosses the walls outward: a notebook's ``_repr_html_`` hook
 #: imports the HTML renderer when it is called (never when the core is imported).
 DISPLAY_HOOK: Final = "_repr_html_"
-RENDERER: Final = "replaykit.report"
+RENDERER: Final = "replaykit.shell.html"
 
 
 def display_hook_imports(tree: ast.AST) -> list[ast.AST]:
-    """The ``from replaykit.report import ...`` statements inside ``_repr_html_`` bodies."""
+    """The ``from replaykit.shell.html import ...`` statements inside ``_repr_html_`` bodies."""
     return [
         node
         for function in ast.walk(tree)

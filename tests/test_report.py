@@ -24,7 +24,7 @@ from report_support import (
 )
 
 from replaykit import ReplayConfig, ReplayMode, load, replay
-from replaykit.report import report_html
+from replaykit.shell.html import report_html
 from replaykit.timetravel import Timeline, snapshot
 from replaykit.timetravel.advisories import advise
 from replaykit.wire import to_data
@@ -175,7 +175,7 @@ def test_notebooks_get_the_same_renderer_in_an_iframe() -> None:
 
 def test_the_library_page_does_not_depend_on_the_interpreter(tmp_path: Path) -> None:
     code = (
-        "import sys; from replaykit import *; from replaykit.report import report_html;"
+        "import sys; from replaykit import *; from replaykit.shell.html import report_html;"
         "r = load('example:crash-recovery').unwrap();"
         "sys.stdout.write(report_html(r, ReplayConfig(ReplayMode.RESUME_REPLAY)))"
     )
@@ -222,7 +222,7 @@ def test_the_document_as_data_is_what_the_page_carries() -> None:
 
 
 def test_a_long_timeline_shows_its_verdict_in_a_notebook() -> None:
-    from replaykit.report import timeline_html
+    from replaykit.shell.html import timeline_html
 
     records = load("example:crash-recovery").unwrap()
     timeline = Timeline(records, ReplayConfig(ReplayMode.RESUME_REPLAY))

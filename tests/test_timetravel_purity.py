@@ -39,7 +39,7 @@ def _imports(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module != "replaykit.report":
+        elif isinstance(node, ast.ImportFrom) and node.module != "replaykit.shell.html":
             names.append(node.module or "")  # the renderer: see test_purity's display hooks
     return names
 

@@ -71,6 +71,6 @@ class ReplayResult:
 
     def _repr_html_(self) -> str:
         """The verdict as the HTML report shows it (Jupyter calls this)."""
-        from replaykit.report import iframe, result_html  # the renderer is outside the core
+        from replaykit.shell.html import iframe, result_html  # the renderer is the shell's
 
         return iframe(result_html(self), height=360)

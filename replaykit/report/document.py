@@ -44,7 +44,14 @@ from replaykit.timetravel.explain import explain
 from replaykit.timetravel.snapshot import fault_data, snapshot
 from replaykit.wire import to_data, to_json_bytes
 
-__all__ = ["FORMAT", "VERSION", "document_chunks", "document_data", "verdict_data"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "document_chunks",
+    "document_data",
+    "result_document",
+    "verdict_data",
+]
 
 FORMAT: Final = "replaykit.report"
 VERSION: Final = 1
@@ -242,3 +249,25 @@ def document_chunks(
         "sampling": None if sampling is None else {"note": sampling},
     }
     yield b"]," + orjson.dumps(tail)[1:]
+
+
+def result_document(result: ReplayResult, *, title: str, note: str) -> dict[str, Any]:
+    """The document of a verdict alone (no steps), with ``note`` as its banner."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": title,
+        "source": title,
+        "run": None,
+        "unit": "line",
+        "mode": result.mode.value,
+        "verdict": to_data(result),
+        "lenient": to_data(result),
+        "causes": [],
+        "initial": snapshot(initial_state(ReplayConfig(result.mode))),
+        "steps": [],
+        "lanes": [],
+        "markers": [],
+        "advisories": [],
+        "sampling": {"note": note},
+    }

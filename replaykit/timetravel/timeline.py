@@ -158,8 +158,8 @@ class Timeline:
 
     def _repr_html_(self) -> str:
         """The HTML report of every step (Jupyter calls this; it folds what is left); a
-        timeline of more than ``replaykit.report.NOTEBOOK_STEPS`` steps shows its verdict."""
-        from replaykit.report import NOTEBOOK_STEPS, iframe, timeline_html  # outside the core
+        timeline of more than ``replaykit.shell.html.NOTEBOOK_STEPS`` steps shows its verdict."""
+        from replaykit.shell.html import NOTEBOOK_STEPS, iframe, timeline_html  # the shell's
 
         return iframe(timeline_html(self, max_steps=NOTEBOOK_STEPS))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from replaykit import __version__
 from replaykit.replay import initial_state, pause_gc
 from replaykit.replay.fold import fold_steps
-from replaykit.report import document_chunks, page
+from replaykit.report import document_chunks
 from replaykit.shell.advice import stored_checkpoints
+from replaykit.shell.html import render
 from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
 from replaykit.shell.output import Settings, write_output
 from replaykit.shell.progress import Feed
@@ -60,7 +60,7 @@ def report(settings: Settings, args: JournalArgs, /, output: str, title: str | N
             start=start,
             stored_checkpoints=stored_checkpoints(args.store(), run),
         )
-        text = page(chunks, title=title or name, version=__version__)
+        text = render(chunks, title=title or name)
     write_output(output, text)
     if output != "-":
         settings.note(f"wrote {output}: {len(records)} steps, {len(text):,} bytes")
