@@ -40,7 +40,7 @@ from replaykit.replay import ReplayConfig, ReplayFault, ReplayState, finish, ini
 from replaykit.timetravel.advisories import Advisor
 from replaykit.timetravel.describe import change_summary, payload_name
 from replaykit.timetravel.diff import diff
-from replaykit.timetravel.explain import explain
+from replaykit.timetravel.explain import Explainer
 from replaykit.timetravel.snapshot import fault_data, snapshot
 from replaykit.wire import to_data, to_json_bytes
 
@@ -183,15 +183,17 @@ def document_chunks(
     }
     yield orjson.dumps(head)[:-1] + b',"steps":['
     locations_seen: list[int] = []
-    records: list[JournalRecord] = []
     markers: list[dict[str, Any]] = []
     lanes = _Lanes()
     advisor = Advisor(config, start=start)
+    # explain's causes from the same fold (they are told from the initial state only)
+    explainer = Explainer(config) if start == initial_state(config) else None
     first_fault: tuple[int, ReplayFault] | None = None
     previous = start
     for k, (record, state, fault) in enumerate(steps, 1):
-        records.append(record)
         advisor.see(k, record, previous, state, fault)
+        if explainer is not None:
+            explainer.see(k, record, previous, state, fault)
         patch = diff(previous, state, via=(record,))
         row: dict[str, Any] = {
             "location": locations[k - 1] if k <= len(locations) else k,
@@ -227,7 +229,7 @@ def document_chunks(
     location = 0
     if first_fault is not None:
         location = locations_seen[first_fault[0] - 1]
-    explained = explain(records, config) if start == initial_state(config) else None
+    explained = None if explainer is None else explainer.explanation()
     advisories = advisor.advisories(stored_checkpoints=stored_checkpoints)
     for advisory in advisories:
         if advisory.steps:

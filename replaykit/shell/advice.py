@@ -18,11 +18,12 @@ import attrs
 import click
 import orjson
 
-from replaykit.model import JournalRecord, RunCheckpoint
+from replaykit.model import JournalRecord
 from replaykit.replay import ReplayFault, ReplayState, fold_steps, pause_gc
 from replaykit.shell.errors import SourceError
 from replaykit.shell.output import Outcome
-from replaykit.shell.sources import JournalSource, Store
+from replaykit.shell.sources import JournalSource
+from replaykit.shell.sources.base import stored_checkpoints
 from replaykit.timetravel.advisories import CODES, Advisory, Severity, at_least
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "advisories_lines",
     "observe",
     "stored_checkpoints",
+    "with_advisories",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,13 +126,14 @@ class Folded:
 
 def observe(
     records: Iterable[JournalRecord],
-    source: JournalSource,
+    source: JournalSource | None,
     start: ReplayState,
     observers: Sequence[Observer],
     *,
     strict: bool = True,
 ) -> Folded:
-    """Fold ``records`` leniently once, showing every step to each observer.
+    """Fold ``records`` leniently once, showing every step to each observer
+    (``source``, when given, tells where the first rejected record was).
 
     A source error is raised, except, when ``strict`` (the verdict is the strict
     replay's), one after the first rejected record: the verdict is known by then, so
@@ -154,16 +157,8 @@ def observe(
             for observer in observers:
                 observer.see(number, record, before, after, fault)
             if fault is not None and first is None:
-                first = (number, fault, source.location)
+                first = (number, fault, 0 if source is None else source.location)
             before = after
-
-
-def stored_checkpoints(store: Store | None, run_id: str | None) -> tuple[RunCheckpoint, ...] | None:
-    """The run's checkpoints in ``store`` for ``checkpoint-mismatch`` (``None``: no store,
-    or one whose layout keeps no checkpoints)."""
-    if store is None or run_id is None or not store.keeps_checkpoints:
-        return None
-    return tuple(stored.checkpoint for stored in store.checkpoints(run_id))
 
 
 def advisories_lines(

@@ -16,6 +16,7 @@ from replaykit.model import JournalRecord, ReplayStatus
 from replaykit.replay import ReplayConfig, ReplayFault, finish, fold_steps, pause_gc
 from replaykit.shell.errors import SourceError
 from replaykit.shell.sources import open_journal, open_store
+from replaykit.shell.sources.base import stored_checkpoints
 from replaykit.timetravel.advisories import Advisor
 from replaykit.wire import to_json_bytes
 
@@ -145,9 +146,7 @@ def audit_run(task: Task, config: ReplayConfig) -> Row:
 
         advisor = Advisor(config)
         first = _fold(counted(), advisor)
-        stored = None
-        if task.run_id is not None and store is not None and store.keeps_checkpoints:
-            stored = tuple(found.checkpoint for found in store.checkpoints(task.run_id))
+        stored = stored_checkpoints(store, task.run_id)
         advisories = tuple(
             (advisory.code, advisory.severity.value, advisory.steps)
             for advisory in advisor.advisories(stored_checkpoints=stored)

@@ -13,6 +13,7 @@ from replaykit.shell.advice import (
     AdviceArgs,
     advice_arguments,
     advisories_lines,
+    observe,
     stored_checkpoints,
     with_advisories,
 )
@@ -21,8 +22,8 @@ from replaykit.shell.options import EPILOG, JournalArgs, journal_arguments
 from replaykit.shell.output import Outcome, Settings, outcome_of, write_atomically
 from replaykit.shell.render import fault_json, plural
 from replaykit.shell.sources import open_journal
-from replaykit.timetravel.advisories import advise
-from replaykit.timetravel.explain import LISTS, Explanation, explain
+from replaykit.timetravel.advisories import Advisor
+from replaykit.timetravel.explain import LISTS, Explainer, Explanation
 from replaykit.timetravel.whatif import (
     Append,
     Deliver,
@@ -92,9 +93,11 @@ def explain_command(
     """
     config = args.config(settings)
     records, name = _load(args)
-    explained = explain(records, config)
-    stored = stored_checkpoints(args.store(), records[0].run_id if records else None)
-    advisories = advice.keep(advise(records, config, stored_checkpoints=stored))
+    explainer, advisor = Explainer(config), Advisor(config)
+    observe(records, None, explainer.start, [explainer, advisor])  # one fold for both
+    explained = explainer.explanation()
+    stored = stored_checkpoints(args.store(), advisor.run_id)
+    advisories = advice.keep(advisor.advisories(stored_checkpoints=stored))
     if explained.result is None:
         outcome = Outcome.REJECTED
     else:

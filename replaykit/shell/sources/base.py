@@ -38,6 +38,7 @@ __all__ = [
     "invalid_record_message",
     "shown_runs",
     "sorted_checkpoints",
+    "stored_checkpoints",
 ]
 
 #: How many run ids an error message lists before "...".
@@ -276,6 +277,14 @@ class EntriesJournal:
     def progress(self) -> tuple[int, int | None]:
         """Records read so far and how many the run has (when known)."""
         return self._done, self._total()
+
+
+def stored_checkpoints(store: Store | None, run_id: str | None) -> tuple[RunCheckpoint, ...] | None:
+    """A run's checkpoints in ``store``, to compare with its journal (advisories'
+    ``checkpoint-mismatch``); ``None`` when there is no store or its layout keeps none."""
+    if store is None or run_id is None or not store.keeps_checkpoints:
+        return None
+    return tuple(stored.checkpoint for stored in store.checkpoints(run_id))
 
 
 def at_or_before(checkpoints: Sequence[StoredCheckpoint], seq: int) -> StoredCheckpoint | None:

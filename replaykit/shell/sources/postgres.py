@@ -316,9 +316,9 @@ class PostgresStore:
     def checkpoints(self, run_id: str) -> tuple[StoredCheckpoint, ...]:
         """The run's ``agent_sdk_checkpoints`` rows, decoded, in the runtime's order
         (none when the schema has no checkpoint table)."""
-        column = _COLUMNS[self._kind()][_CHECKPOINTS]
-        if column not in self._tables.get(_CHECKPOINTS, set()):
+        if not self.keeps_checkpoints:
             return ()
+        column = _COLUMNS[self._kind()][_CHECKPOINTS]
         scope = self.scope
         with self._connect() as connection:
             rows = connection.execute(

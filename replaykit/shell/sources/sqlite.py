@@ -53,6 +53,7 @@ from replaykit.shell.sources.sqlitedb import (
     connect_readonly,
     database_error,
     require_table,
+    stepped,
     table_names,
 )
 
@@ -126,15 +127,7 @@ class SqliteJournal(EntriesJournal):
                 rows = iter(cursor)
             except sqlite3.Error as error:
                 raise database_error(error, self.name) from None
-            done = 0
-            while True:
-                try:
-                    row = next(rows, None)
-                except sqlite3.Error as error:
-                    raise database_error(error, self.name) from None
-                if row is None:
-                    return
-                done += 1
+            for done, row in enumerate(stepped(rows, self.name), 1):
                 yield self._decode(run, row, done)
 
     def _decode(
@@ -290,16 +283,7 @@ class RuntimeSqliteStore:
                     )
                 except sqlite3.Error as error:
                     raise database_error(error, self.name) from None
-                ordinal = 0
-                while True:
-                    try:
-                        row = next(rows, None)
-                    except sqlite3.Error as error:
-                        raise database_error(error, self.name) from None
-                    if row is None:
-                        return
-                    ordinal += 1
-                    seq, text = row
+                for ordinal, (seq, text) in enumerate(stepped(rows, self.name), 1):
                     where = f"(run_id={run_id!r}, journal_seq={seq!r})"
                     raw = _text_bytes(text, self.name, "record_json", where)
                     yield ordinal, raw, decode_record(raw, self.name, row=where)

@@ -15,10 +15,18 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 from replaykit.shell.errors import Problem, SourceError, os_error
 
-__all__ = ["connect_readonly", "database_error", "require_table", "table_names"]
+__all__ = [
+    "connect_readonly",
+    "database_error",
+    "require_table",
+    "stepped",
+    "table_names",
+]
 
 
 def database_error(error: sqlite3.Error, name: str) -> SourceError:
@@ -80,6 +88,19 @@ def connect_readonly(path: str, name: str | None = None) -> sqlite3.Connection:
     return connection
 
 
+def stepped(cursor: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, ...]]:
+    """A cursor's rows, one at a time; an SQLite error while stepping (a page that turns
+    out corrupt, say) is the ``SourceError`` naming ``name``."""
+    while True:
+        try:
+            row = next(cursor, None)
+        except sqlite3.Error as error:
+            raise database_error(error, name) from None
+        if row is None:
+            return
+        yield row
+
+
 def _connect(uri: str, name: str) -> sqlite3.Connection:
     connection = sqlite3.connect(uri, uri=True)
     try:
@@ -112,13 +133,7 @@ def _recovered_copy(path: str, name: str, side: str, why: str) -> sqlite3.Connec
             reason = error.strerror or str(error)
             message = f"{why} and a copy to read it from could not be made ({reason})"
             raise SourceError(Problem.UNREADABLE, name, message) from None
-        connection = sqlite3.connect(copy)
-        try:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as error:
-            connection.close()
-            raise database_error(error, name) from None
-        return connection
+        return _connect(copy, name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
