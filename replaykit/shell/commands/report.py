@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import click
 
 from replaykit.replay import initial_state, pause_gc
@@ -44,8 +46,11 @@ def report(settings: Settings, args: JournalArgs, /, output: str, title: str | N
     replay_config = args.config(settings)
     source = args.open()
     feed = Feed(source, progress=settings.progress, keep_locations=True)
-    records = list(feed)
-    run = records[0].run_id if records else None
+    records = iter(feed)  # streamed: the page's title needs only the first record's run
+    first = next(records, None)
+    run = None if first is None else first.run_id
+    if first is not None:
+        records = itertools.chain([first], records)
     name = source.name if run is None else f"{source.name} (run {run})"
     start = initial_state(replay_config)
     with pause_gc():
@@ -56,12 +61,12 @@ def report(settings: Settings, args: JournalArgs, /, output: str, title: str | N
             source=source.name,
             run=run,
             unit=source.unit,
-            locations=list(feed.locations or ()),
+            locations=feed.locations if feed.locations is not None else (),
             start=start,
             stored_checkpoints=stored_checkpoints(args.store(), run),
         )
         text = render(chunks, title=title or name)
     write_output(output, text)
     if output != "-":
-        settings.note(f"wrote {output}: {len(records)} steps, {len(text):,} bytes")
+        settings.note(f"wrote {output}: {feed.count} steps, {len(text):,} bytes")
     settings.warn_torn_tail(source.torn_tail, feed.count)
